@@ -1,0 +1,43 @@
+// Entry point of `pnpm --filter @sockwave/bench run bench`: runs every suite, official and ours in
+// the same run, and prints one ratio table per suite. BENCH_QUICK=1 for a short run;
+// BENCH_ONLY=parsers,engine,io,bundle to run some suites only.
+
+import { runParserSuite } from './parsers/suite.mjs';
+import { packagePairs } from './packages.mjs';
+import { settings } from './settings.mjs';
+import { renderTable } from './table.mjs';
+
+/**
+ * @typedef {{ rows: import('./table.mjs').ResultRow[], skipped: string[] }} SuiteResult
+ * @typedef {{ name: string, title: string, run: () => Promise<SuiteResult> }} Suite
+ */
+
+/** @type {Suite[]} */
+const suites = [
+  { name: 'parsers', title: 'Parsers (ops per CPU second, higher is better; ratio ours/official)', run: runParserSuite },
+];
+
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+
+async function main() {
+  console.log(
+    `Sockwave bench: ${settings.quick ? 'quick' : 'full'} mode, ${settings.rounds} A/B rounds, node ${process.version}`,
+  );
+  if (packagePairs.selfCheck) console.log('SELF CHECK: "ours" is the official package; every ratio should be near 1.00');
+  for (const suite of suites) {
+    if (only && !only.includes(suite.name)) continue;
+    const started = Date.now();
+    let result;
+    try {
+      result = await suite.run();
+    } catch (error) {
+      result = { rows: [], skipped: [`the suite failed: ${error instanceof Error ? error.stack : String(error)}`] };
+    }
+    if (result.rows.length > 0) console.log(renderTable(suite.title, result.rows));
+    else console.log(`\n${suite.title}`);
+    for (const line of result.skipped) console.log(`  skipped: ${line}`);
+    console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  }
+}
+
+await main();

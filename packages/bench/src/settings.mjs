@@ -1,0 +1,49 @@
+// Sizes of every benchmark in one place, so quick and full runs differ only here.
+// BENCH_QUICK=1 shrinks counts so a run fits in a couple of minutes on a shared 2-core machine;
+// connection counts stay <= 1000 per scenario so one machine's file descriptors suffice.
+
+const quick = process.env.BENCH_QUICK === '1';
+
+/** @typedef {typeof settings} Settings */
+export const settings = {
+  quick,
+  /** A B A B rounds; the reported ratio is the median of the per-round ratios. */
+  rounds: quick ? 2 : 3,
+  parsers: {
+    /** CPU milliseconds each side spends per measured batch of one case. */
+    batchCpuMs: quick ? 50 : 80,
+    /**
+     * Parser batches are cheap, so they alternate more often than the server rounds: many short
+     * A B pairs make the median robust against a colleague's burst of CPU use.
+     */
+    rounds: quick ? 7 : 11,
+    /** Unmeasured batches before the first measured one, so both sides are JIT-compiled. */
+    warmupBatches: 3,
+  },
+  /** Separate processes sharing the client connections of one scenario. */
+  loadGenerators: 2,
+  /** Handshakes in flight per load generator while connecting. */
+  connectConcurrency: 25,
+  broadcast: {
+    clients: quick ? 300 : 1000,
+    broadcasts: quick ? 60 : 150,
+  },
+  burst: {
+    clients: quick ? 300 : 1000,
+    turns: quick ? 10 : 25,
+    perTurn: 10,
+  },
+  room: {
+    clients: quick ? 300 : 1000,
+    broadcasts: quick ? 60 : 150,
+  },
+  ack: {
+    clients: 100,
+    acksPerClient: quick ? 100 : 300,
+  },
+  idleWebsocket: { clients: quick ? 300 : 1000 },
+  idlePolling: { clients: quick ? 200 : 500 },
+  pollingUpgrade: { clients: quick ? 150 : 400 },
+  /** Upper bound on any single wait for the system under test. */
+  stepTimeoutMs: 60_000,
+};
