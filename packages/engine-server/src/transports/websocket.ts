@@ -1,0 +1,216 @@
+import type { Socket as NetSocket } from "node:net";
+import debugModule from "debug";
+import type { WebSocket as WsWebSocket } from "ws";
+import * as codecV3 from "../codec/v3";
+import { PACKET_CODES, isBinaryData, toBuffer, type Packet, type RawData } from "../packet";
+import type { PreparedMessage } from "../prepared-message";
+import type { EngineRequest } from "../request";
+import { Transport, type SendCallback } from "../transport";
+import { binaryFrame, textFrame } from "../websocket-frame";
+import { deferFlush, type DeferredFlush } from "../write-scheduler";
+
+const debug = debugModule("sockwave:engine:websocket");
+
+const kTransport = Symbol("sockwave:websocket-transport");
+type OwnedWebSocket = WsWebSocket & { [kTransport]?: WebSocketTransport };
+
+/** The parts of `ws` internals the direct-write path relies on (present in ws 8). */
+interface WsInternals {
+  _socket?: NetSocket | null;
+  _sender?: unknown;
+}
+
+const MESSAGE_CODE = PACKET_CODES.message;
+const MESSAGE_CHAR = 52; // "4"
+
+/**
+ * WebSocket transport on `ws`. Without permessage-deflate, frames are built here in one Buffer and
+ * written straight to the TCP socket, corked on the first write of an event-loop turn and uncorked
+ * once at its end; with compression on (or another wsEngine), `ws.send` is used.
+ */
+export class WebSocketTransport extends Transport implements DeferredFlush {
+  /** The underlying `ws` WebSocket. */
+  readonly socket: WsWebSocket;
+  perMessageDeflate: unknown = null;
+  /** @internal */
+  flushQueued = false;
+  private netSocket: NetSocket | null;
+  private corked = false;
+
+  constructor(req: EngineRequest) {
+    super(req);
+    const ws = req.websocket;
+    if (!ws) throw new Error("WebSocket transport created without a WebSocket (req.websocket is missing)");
+    this.socket = ws;
+    (ws as OwnedWebSocket)[kTransport] = this;
+    ws.on("message", onWsMessage);
+    ws.once("close", onWsClose);
+    ws.on("error", onWsError);
+    const internals = ws as unknown as WsInternals;
+    this.netSocket = internals._socket && internals._sender ? internals._socket : null;
+    this.writableFlag = true;
+  }
+
+  get name(): string {
+    return "websocket";
+  }
+
+  override get handlesUpgrades(): boolean {
+    return true;
+  }
+
+  /** False while the TCP socket pushes back, so volatile packets can be dropped. */
+  override get writable(): boolean {
+    return this.writableFlag && !(this.netSocket?.writableNeedDrain ?? this.socket.bufferedAmount > 0);
+  }
+
+  override set writable(value: boolean) {
+    this.writableFlag = value;
+  }
+
+  /** Frames can be written directly (no compression negotiated, `ws`'s socket reachable). */
+  get writesFrames(): boolean {
+    return this.netSocket !== null && !this.perMessageDeflate && this.writableFlag;
+  }
+
+  /** @internal A message frame from the hot path (the caller checked `writesFrames`). */
+  writeMessage(data: RawData | PreparedMessage, callback?: (err?: Error | null) => void): void {
+    this.writeFrame(this.messageFrame(data), callback);
+  }
+
+  private messageFrame(data: RawData | PreparedMessage): Buffer {
+    if (typeof data === "string") return textFrame(MESSAGE_CODE, data);
+    if (isBinaryData(data)) return this.binaryMessageFrame(toBuffer(data));
+    if (!data.isBinary || this.supportsBinary) return data.websocketFrame(this.protocol);
+    return this.binaryMessageFrame(data.data as Buffer);
+  }
+
+  private binaryMessageFrame(bytes: Buffer): Buffer {
+    if (!this.supportsBinary) {
+      return this.protocol === 4 ? textFrame(-1, "b" + bytes.toString("base64")) : textFrame(-1, "b4" + bytes.toString("base64"));
+    }
+    return binaryFrame(bytes, this.protocol === 4 ? -1 : MESSAGE_CODE);
+  }
+
+  private writeFrame(frame: Buffer, callback?: (err?: Error | null) => void): void {
+    const net = this.netSocket!;
+    if (!this.corked) {
+      this.corked = true;
+      net.cork();
+      deferFlush(this);
+    }
+    if (callback) net.write(frame, callback);
+    else net.write(frame);
+  }
+
+  /** @internal end of the event-loop turn: hand the coalesced frames to the kernel */
+  runDeferredFlush(): void {
+    this.uncork();
+  }
+
+  private uncork(): void {
+    if (!this.corked) return;
+    this.corked = false;
+    this.netSocket?.uncork();
+  }
+
+  send(packets: Packet[], callbacks?: SendCallback[] | null): void {
+    const done = callbacks ? this.callbacksRunner(callbacks) : undefined;
+    for (let i = 0; i < packets.length; i++) {
+      const packet = packets[i]!;
+      const last = i === packets.length - 1 ? done : undefined;
+      if (this.writesFrames) {
+        this.writeFrame(this.packetFrame(packet), last);
+      } else {
+        const encoded = this.encodeForWs(packet);
+        const compress = packet.options?.compress !== false;
+        this.socket.send(encoded, { compress, binary: typeof encoded !== "string" }, last);
+      }
+    }
+    if (this.listenerCount("drain") > 0) this.emit("drain");
+  }
+
+  private callbacksRunner(callbacks: SendCallback[]): (err?: Error | null) => void {
+    return (err) => {
+      if (err) {
+        this.onError("write error", err.stack);
+        return;
+      }
+      for (const callback of callbacks) callback(this);
+    };
+  }
+
+  private packetFrame(packet: Packet): Buffer {
+    const data = packet.data;
+    if (packet.type === "message" && data !== undefined) return this.messageFrame(data);
+    const code = PACKET_CODES[packet.type];
+    if (data === undefined) return textFrame(code, "");
+    if (isBinaryData(data)) return binaryFrame(toBuffer(data), this.protocol === 4 ? -1 : code);
+    return textFrame(code, String(data));
+  }
+
+  private encodeForWs(packet: Packet): string | Buffer {
+    if (this.protocol === 3) return codecV3.encodePacket(packet, this.supportsBinary);
+    const data = packet.data;
+    if (data !== undefined && isBinaryData(data)) {
+      return this.supportsBinary ? toBuffer(data) : "b" + toBuffer(data).toString("base64");
+    }
+    return data === undefined ? String(PACKET_CODES[packet.type]) : PACKET_CODES[packet.type] + String(data);
+  }
+
+  /** @internal */
+  onWsMessage(data: Buffer, isBinary: boolean): void {
+    const owner = this.owner;
+    if (!isBinary && this.protocol === 4 && owner && data.length > 0 && this.listenerCount("packet") === 0) {
+      const first = data[0];
+      if (first === MESSAGE_CHAR) {
+        // hot path: a text message needs no packet object
+        owner.onTransportMessage(this, data.toString("utf8", 1));
+        return;
+      }
+    }
+    const packet = this.decodePacket(isBinary ? data : data.toString("utf8"));
+    if (packet.type === "close") {
+      // unlike engine.io (which waits for the ping timeout), a close packet ends the session at once
+      debug("client sent a close packet");
+      this.uncork();
+      this.socket.close();
+      this.onClose();
+      return;
+    }
+    this.onPacket(packet);
+  }
+
+  /** @internal */
+  onWsClose(): void {
+    this.corked = false;
+    this.onClose();
+  }
+
+  /** @internal */
+  onWsError(err: Error): void {
+    this.onError("websocket error", err);
+  }
+
+  protected doClose(fn?: () => void): void {
+    debug("closing");
+    this.uncork();
+    this.socket.close();
+    fn?.();
+  }
+}
+
+function onWsMessage(this: OwnedWebSocket, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
+  const transport = this[kTransport];
+  if (!transport) return;
+  const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+  transport.onWsMessage(bytes, isBinary);
+}
+
+function onWsClose(this: OwnedWebSocket): void {
+  this[kTransport]?.onWsClose();
+}
+
+function onWsError(this: OwnedWebSocket, err: Error): void {
+  this[kTransport]?.onWsError(err);
+}

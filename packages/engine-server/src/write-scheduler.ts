@@ -1,0 +1,41 @@
+/**
+ * Runs deferred work once per event-loop turn: every socket or transport that wrote during the turn
+ * is flushed by one shared setImmediate, so bursts coalesce into a single syscall per connection.
+ */
+
+export interface DeferredFlush {
+  /** True while the item waits in the queue; owned by the scheduler. */
+  flushQueued: boolean;
+  runDeferredFlush(): void;
+}
+
+let queue: DeferredFlush[] = [];
+let spare: DeferredFlush[] = [];
+let scheduled = false;
+
+export function deferFlush(item: DeferredFlush): void {
+  if (item.flushQueued) return;
+  item.flushQueued = true;
+  queue.push(item);
+  if (!scheduled) {
+    scheduled = true;
+    setImmediate(runQueue);
+  }
+}
+
+function runQueue(): void {
+  scheduled = false;
+  const items = queue;
+  queue = spare;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i]!;
+    item.flushQueued = false;
+    try {
+      item.runDeferredFlush();
+    } catch {
+      // one failing connection must not stop the others from flushing
+    }
+  }
+  items.length = 0;
+  spare = items;
+}
