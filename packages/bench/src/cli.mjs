@@ -3,6 +3,7 @@
 // BENCH_ONLY=parsers,engine,io,bundle to run some suites only.
 
 import { runParserSuite } from './parsers/suite.mjs';
+import { runEngineSuite, runIoSuite } from './scenarios/server-suites.mjs';
 import { packagePairs } from './packages.mjs';
 import { settings } from './settings.mjs';
 import { renderTable } from './table.mjs';
@@ -15,6 +16,16 @@ import { renderTable } from './table.mjs';
 /** @type {Suite[]} */
 const suites = [
   { name: 'parsers', title: 'Parsers (ops per CPU second, higher is better; ratio ours/official)', run: runParserSuite },
+  {
+    name: 'engine',
+    title: 'Engine.IO servers (server CPU and heap, lower is better; ratio ours/official)',
+    run: runEngineSuite,
+  },
+  {
+    name: 'io',
+    title: 'Socket.IO servers (server CPU and heap, lower is better; ratio ours/official)',
+    run: runIoSuite,
+  },
 ];
 
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());

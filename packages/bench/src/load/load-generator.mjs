@@ -1,0 +1,68 @@
+// A load generator process: holds many ClientSessions and runs what the parent asks, so the
+// clients' CPU is spent outside the server process being measured.
+
+import { answerRequests, announceReady } from '../harness/child-side.mjs';
+import { withDeadline } from '../harness/deadline.mjs';
+import { ClientSession } from './client-session.mjs';
+
+/**
+ * @typedef {{
+ *   port: number, path: string, count: number, concurrency: number,
+ *   mode: import('./client-session.mjs').SessionMode, socketIo: boolean, timeoutMs: number,
+ * }} ConnectArgs
+ */
+
+/** @type {import('./client-session.mjs').Counters} */
+const counters = { events: 0 };
+/** @type {ClientSession[]} */
+let sessions = [];
+
+/**
+ * Runs `task` `count` times with at most `concurrency` in flight.
+ * @param {number} count
+ * @param {number} concurrency
+ * @param {() => Promise<void>} task
+ */
+async function runBounded(count, concurrency, task) {
+  let started = 0;
+  const worker = async () => {
+    while (started < count) {
+      started++;
+      await task();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+}
+
+answerRequests({
+  /** @param {ConnectArgs} args */
+  connect: async (args) => {
+    let failed = 0;
+    let firstError = '';
+    await runBounded(args.count, args.concurrency, async () => {
+      const session = new ClientSession({ ...args, counters });
+      try {
+        await session.open(args.mode);
+        sessions.push(session);
+      } catch (error) {
+        failed++;
+        firstError ||= error instanceof Error ? error.message : String(error);
+        session.close();
+      }
+    });
+    return { opened: args.count - failed, failed, firstError };
+  },
+  events: () => counters.events,
+  'reset-events': () => {
+    counters.events = 0;
+  },
+  /** @param {{ perClient: number, timeoutMs: number }} args */
+  acks: async (args) => {
+    await withDeadline(Promise.all(sessions.map((session) => session.runAcks(args.perClient))), args.timeoutMs, 'acks');
+  },
+  'close-all': () => {
+    for (const session of sessions) session.close();
+    sessions = [];
+  },
+});
+announceReady({ pid: process.pid });

@@ -1,0 +1,103 @@
+// Socket.IO server scenarios (socket.io 4.8.4 vs @sockwave/io-server), with the targets of
+// /work/shared/PERFORMANCE.md.
+
+import { settings } from '../settings.mjs';
+import { measureConnectionFootprint } from './connection-footprint.mjs';
+
+/** @typedef {import('./paired-runner.mjs').Scenario} Scenario */
+
+const PATH = '/socket.io/';
+const WARM_UP_BROADCASTS = 5;
+/** @param {number} ratio */
+const atMost = (ratio) => /** @type {const} */ ({ direction: 'at-most', ratio });
+const guardRail = atMost(1.1);
+
+/**
+ * Server CPU per delivered message of `count` broadcasts, `perTurn` per event-loop turn.
+ * @param {import('./paired-runner.mjs').ScenarioContext} context
+ * @param {{ count: number, perTurn: number, room?: string, recipients: number }} plan
+ */
+async function broadcastCpuPerDelivery({ server, fleet }, plan) {
+  const { recipients, ...broadcast } = plan;
+  await fleet.resetEvents();
+  await server.request('broadcast', { ...broadcast, count: WARM_UP_BROADCASTS });
+  await fleet.waitForEvents(WARM_UP_BROADCASTS * recipients);
+  await fleet.resetEvents();
+  await server.request('cpu-begin');
+  await server.request('broadcast', broadcast, settings.stepTimeoutMs);
+  await fleet.waitForEvents(plan.count * recipients);
+  const cpu = await server.request('cpu-end');
+  return cpu / (plan.count * recipients);
+}
+
+/** @type {Scenario[]} */
+export const ioScenarios = [
+  {
+    name: `fan-out to ${settings.broadcast.clients} websocket clients`,
+    features: { rooms: true },
+    metrics: [
+      { key: 'broadcast', metric: `broadcast to ${settings.broadcast.clients} ws clients, server CPU per delivered msg`, unit: 'µs', target: atMost(0.6) },
+      { key: 'burst', metric: `same, ${settings.burst.perTurn} broadcasts per event-loop turn`, unit: 'µs', target: atMost(0.33) },
+      { key: 'room', metric: 'room broadcast (half the clients), CPU per delivered msg', unit: 'µs', target: guardRail },
+    ],
+    measure: async (context) => {
+      const clients = settings.broadcast.clients;
+      await context.fleet.connect({ port: context.port, path: PATH, count: clients, mode: 'websocket', socketIo: true });
+      const broadcast = await broadcastCpuPerDelivery(context, { count: settings.broadcast.broadcasts, perTurn: 1, recipients: clients });
+      const burst = await broadcastCpuPerDelivery(context, {
+        count: settings.burst.turns * settings.burst.perTurn,
+        perTurn: settings.burst.perTurn,
+        recipients: clients,
+      });
+      // The server puts every second connection into room "even".
+      const room = await broadcastCpuPerDelivery(context, {
+        count: settings.room.broadcasts,
+        perTurn: 1,
+        room: 'even',
+        recipients: Math.floor(clients / 2),
+      });
+      return { broadcast, burst, room };
+    },
+  },
+  {
+    name: `${settings.ack.clients} clients emitting with acknowledgement`,
+    features: { echo: true },
+    metrics: [
+      { key: 'ack', metric: `acknowledged emit (${settings.ack.clients} clients, closed loop), server CPU each`, unit: 'µs', target: atMost(0.75) },
+    ],
+    measure: async ({ server, port, fleet }) => {
+      await fleet.connect({ port, path: PATH, count: settings.ack.clients, mode: 'websocket', socketIo: true });
+      await fleet.runAcks(20);
+      await server.request('cpu-begin');
+      await fleet.runAcks(settings.ack.acksPerClient);
+      const cpu = await server.request('cpu-end');
+      return { ack: cpu / (settings.ack.clients * settings.ack.acksPerClient) };
+    },
+  },
+  {
+    name: `${settings.idleWebsocket.clients} websocket connections`,
+    features: {},
+    metrics: [
+      { key: 'handshakeCpuMicros', metric: 'websocket handshake (open + CONNECT), server CPU each', unit: 'µs', target: atMost(0.6) },
+      { key: 'heapPerConnectionKB', metric: `heap per idle websocket connection (${settings.idleWebsocket.clients})`, unit: 'KB', target: atMost(0.55) },
+      { key: 'heapRetainedKB', metric: 'heap retained after all disconnect, per former connection', unit: 'KB', target: guardRail, note: 'also <= 0.3 KB absolute' },
+    ],
+    measure: measureConnectionFootprint({ path: PATH, mode: 'websocket', socketIo: true, clients: settings.idleWebsocket.clients }),
+  },
+  {
+    name: `${settings.idlePolling.clients} polling connections`,
+    features: {},
+    metrics: [
+      { key: 'heapPerConnectionKB', metric: `heap per polling connection (${settings.idlePolling.clients}, GET pending)`, unit: 'KB', target: guardRail },
+    ],
+    measure: measureConnectionFootprint({ path: PATH, mode: 'polling', socketIo: true, clients: settings.idlePolling.clients }),
+  },
+  {
+    name: `${settings.pollingUpgrade.clients} polling-then-upgrade handshakes`,
+    features: {},
+    metrics: [
+      { key: 'handshakeCpuMicros', metric: 'polling-then-upgrade handshake (+ CONNECT), server CPU each', unit: 'µs', target: guardRail },
+    ],
+    measure: measureConnectionFootprint({ path: PATH, mode: 'polling-upgrade', socketIo: true, clients: settings.pollingUpgrade.clients }),
+  },
+];

@@ -1,0 +1,88 @@
+// Runs server scenarios A B A B: official then ours, each in a fresh server process, for
+// settings.rounds rounds; reports the median of each side and the median of the paired ratios.
+
+import { startChild } from '../harness/child-process.mjs';
+import { settings } from '../settings.mjs';
+import { median, medianPairedRatio } from '../stats.mjs';
+
+/**
+ * @typedef {import('../table.mjs').ResultRow} ResultRow
+ * @typedef {import('../table.mjs').Target} Target
+ * @typedef {{ key: string, metric: string, unit: string, target?: Target, note?: string }} MetricSpec
+ * @typedef {{
+ *   server: import('../harness/child-process.mjs').Child,
+ *   port: number,
+ *   fleet: import('./load-fleet.mjs').LoadFleet,
+ * }} ScenarioContext
+ * @typedef {{
+ *   name: string,
+ *   features: object,
+ *   metrics: MetricSpec[],
+ *   measure: (context: ScenarioContext) => Promise<Record<string, number>>,
+ * }} Scenario
+ * @typedef {{ official: string, ours: string }} PackagePair
+ * @typedef {{ rows: ResultRow[], skipped: string[] }} SuiteResult
+ */
+
+/**
+ * @param {Scenario} scenario
+ * @param {URL} serverScript
+ * @param {string} moduleName
+ * @param {import('./load-fleet.mjs').LoadFleet} fleet
+ */
+async function runOnce(scenario, serverScript, moduleName, fleet) {
+  const server = await startChild(serverScript, [moduleName, JSON.stringify(scenario.features)]);
+  try {
+    const { port } = /** @type {{ port: number }} */ (server.info);
+    return await scenario.measure({ server, port, fleet });
+  } finally {
+    await fleet.closeAll().catch(() => {});
+    await server.stop();
+  }
+}
+
+/**
+ * @param {Scenario[]} scenarios
+ * @param {PackagePair} pair
+ * @param {URL} serverScript
+ * @param {import('./load-fleet.mjs').LoadFleet} fleet
+ * @returns {Promise<SuiteResult>}
+ */
+export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
+  /** @type {SuiteResult} */ const result = { rows: [], skipped: [] };
+  for (const scenario of scenarios) {
+    /** @type {Record<string, number>[]} */ const officialRuns = [];
+    /** @type {Record<string, number>[]} */ const oursRuns = [];
+    let problem = '';
+    for (let round = 0; round < settings.rounds && !problem; round++) {
+      try {
+        officialRuns.push(await runOnce(scenario, serverScript, pair.official, fleet));
+      } catch (error) {
+        problem = `${pair.official} failed, the harness needs a look: ${error instanceof Error ? error.message : error}`;
+        break;
+      }
+      try {
+        oursRuns.push(await runOnce(scenario, serverScript, pair.ours, fleet));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        problem = round === 0 && oursRuns.length === 0 ? `not available yet: ${message}` : `failed in round ${round + 1}: ${message}`;
+      }
+    }
+    if (problem) result.skipped.push(`${scenario.name} (${pair.ours}): ${problem}`);
+    if (oursRuns.length === 0) continue;
+    for (const spec of scenario.metrics) {
+      const official = officialRuns.slice(0, oursRuns.length).map((run) => run[spec.key]);
+      const ours = oursRuns.map((run) => run[spec.key]);
+      result.rows.push({
+        metric: spec.metric,
+        unit: spec.unit,
+        official: median(official),
+        ours: median(ours),
+        ratio: medianPairedRatio(official, ours),
+        ...(spec.target ? { target: spec.target } : {}),
+        ...(spec.note ? { note: spec.note } : {}),
+      });
+    }
+  }
+  return result;
+}
