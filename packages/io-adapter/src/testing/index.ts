@@ -1,0 +1,1 @@
+export { InProcessBus, type AdapterConstructor, type BusEndpoint, type InProcessAdapterOptions } from "./in-process-cluster";
