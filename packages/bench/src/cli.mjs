@@ -2,6 +2,7 @@
 // the same run, and prints one ratio table per suite. BENCH_QUICK=1 for a short run;
 // BENCH_ONLY=parsers,engine,io,bundle to run some suites only.
 
+import { runBundleSuite } from './bundle-size.mjs';
 import { runParserSuite } from './parsers/suite.mjs';
 import { runEngineSuite, runIoSuite } from './scenarios/server-suites.mjs';
 import { packagePairs } from './packages.mjs';
@@ -26,6 +27,7 @@ const suites = [
     title: 'Socket.IO servers (server CPU and heap, lower is better; ratio ours/official)',
     run: runIoSuite,
   },
+  { name: 'bundle', title: 'Browser bundle (bytes, lower is better; ratio ours/official)', run: runBundleSuite },
 ];
 
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());

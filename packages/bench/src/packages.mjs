@@ -18,4 +18,5 @@ export const packagePairs = {
   engineParser: pair('engine.io-parser', '@sockwave/engine-parser'),
   engineServer: pair('engine.io', '@sockwave/engine-server'),
   ioServer: pair('socket.io', '@sockwave/io-server'),
+  ioClient: pair('socket.io-client', '@sockwave/io-client'),
 };
