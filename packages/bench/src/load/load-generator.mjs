@@ -18,15 +18,17 @@ const counters = { events: 0 };
 let sessions = [];
 
 /**
- * Runs `task` `count` times with at most `concurrency` in flight.
+ * Runs `task` `count` times with at most `concurrency` in flight, starting no more once
+ * `shouldStop` says so: a server that fails handshakes fails fast instead of timing out 1000 times.
  * @param {number} count
  * @param {number} concurrency
  * @param {() => Promise<void>} task
+ * @param {() => boolean} shouldStop
  */
-async function runBounded(count, concurrency, task) {
+async function runBounded(count, concurrency, task, shouldStop) {
   let started = 0;
   const worker = async () => {
-    while (started < count) {
+    while (started < count && !shouldStop()) {
       started++;
       await task();
     }
@@ -37,6 +39,7 @@ async function runBounded(count, concurrency, task) {
 answerRequests({
   /** @param {ConnectArgs} args */
   connect: async (args) => {
+    let opened = 0;
     let failed = 0;
     let firstError = '';
     await runBounded(args.count, args.concurrency, async () => {
@@ -44,13 +47,14 @@ answerRequests({
       try {
         await session.open(args.mode);
         sessions.push(session);
+        opened++;
       } catch (error) {
         failed++;
         firstError ||= error instanceof Error ? error.message : String(error);
         session.close();
       }
-    });
-    return { opened: args.count - failed, failed, firstError };
+    }, () => failed > 0);
+    return { opened, failed, firstError };
   },
   events: () => counters.events,
   'reset-events': () => {

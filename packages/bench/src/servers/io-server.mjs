@@ -35,6 +35,7 @@ function buildIoServer(module, httpServer, features) {
   });
   const payload = { text: 'hello everyone', from: 'server' };
   return {
+    // Engine sessions, not namespace sockets: a session lingering after its socket left is a leak too.
     clients: () => io.engine.clientsCount,
     sockets: () => io.of('/').sockets.size,
     /** @param {{ count: number, perTurn: number, room?: string }} args */
