@@ -1,10 +1,13 @@
-// Property tests: Sockwave's protocol 4 codec against engine.io-parser 5.2.3 on large random inputs.
+// Property tests on large random inputs: Sockwave's protocol 4 codec against engine.io-parser 5.2.3,
+// and its protocol 3 codec against engine.io-parser 2.2.1 (what engine.io uses for EIO=3 clients).
 import { Buffer } from "node:buffer";
+import { createRequire } from "node:module";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as official from "engine.io-parser";
 import * as ours from "@sockwave/engine-parser";
 import type { BinaryType, Packet, RawData } from "@sockwave/engine-parser";
+import * as oursV3 from "@sockwave/engine-parser/v3";
 
 const RUNS = 500;
 
@@ -45,7 +48,7 @@ const hostileText = fc.oneof(
 function comparable(p: { type: string; data?: unknown }): unknown {
   const { data } = p;
   if (data === undefined || typeof data === "string") return p;
-  const kind = Buffer.isBuffer(data) ? "Buffer" : data instanceof ArrayBuffer ? "ArrayBuffer" : String(data);
+  const kind = Buffer.isBuffer(data) ? "Buffer" : data instanceof ArrayBuffer ? "ArrayBuffer" : "other";
   const view = data instanceof ArrayBuffer ? new Uint8Array(data) : (data as Uint8Array);
   return { type: p.type, kind, bytes: Array.from(view) };
 }
@@ -113,6 +116,156 @@ describe("engine-parser vs engine.io-parser 5.2.3", () => {
       fc.property(hostileText, binaryType, (text, type) => {
         expect(comparable(ours.decodePacket(text, type))).toEqual(comparable(official.decodePacket(text, type)));
         expect(comparableAll(ours.decodePayload(text, type))).toEqual(comparableAll(official.decodePayload(text, type)));
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+});
+
+// protocol 3 binary packets may have any type (a leading type byte carries it)
+const binaryPacketV3 = fc.record({ type: fc.constantFrom(...WIRE_TYPES), data: binary }) as fc.Arbitrary<Packet>;
+const packetV3 = fc.oneof(textPacket, binaryPacketV3);
+// engine.io-parser 2 only counts Buffers, ArrayBuffers and Blobs as binary in a payload (it writes
+// other typed arrays as garbled text); Sockwave treats every typed array as binary.
+const payloadPacket = fc.oneof(
+  textPacket,
+  fc.record({
+    type: fc.constantFrom(...WIRE_TYPES),
+    data: fc.oneof(bytes.map((b) => Buffer.from(b)), bytes.map((b) => b.slice().buffer)),
+  }) as fc.Arbitrary<Packet>,
+);
+const packetList = fc.array(payloadPacket, { maxLength: 10 });
+const binaryTypeV3 = fc.constantFrom<BinaryType | undefined>(undefined, "arraybuffer");
+
+type Done<T> = (value: T) => void;
+type Calls = (packet: Packet, index: number, total: number) => void;
+/** The parts of engine.io-parser 2 under test (it ships no type declarations). */
+interface EngineIoParserV3 {
+  protocol: number;
+  packets: Record<string, number>;
+  encodePacket(packet: Packet, supportsBinary: boolean, utf8encode: boolean | Done<string | Buffer>, done?: Done<string | Buffer>): void;
+  decodePacket(data: string | Buffer, binaryType?: BinaryType, utf8decode?: boolean): Packet;
+  encodePayload(packets: Packet[], supportsBinary: boolean, done: Done<string | Buffer>): void;
+  encodePayloadAsBinary(packets: Packet[], done: Done<Buffer>): void;
+  decodePayload(data: string | Buffer, binaryType: BinaryType | undefined, callback: Calls): void;
+}
+const officialV3 = createRequire(import.meta.url)("engine.io-parser-v3") as EngineIoParserV3;
+
+type Call = [packet: unknown, index: number, total: number];
+
+function comparableEncoding(encoded: unknown): unknown {
+  return typeof encoded === "string" ? encoded : { bytes: Array.from(encoded as Buffer) };
+}
+
+function callsOf(run: (callback: (packet: Packet, index: number, total: number) => void) => void): Call[] {
+  const calls: Call[] = [];
+  run((packet, index, total) => void calls.push([comparable(packet), index, total]));
+  return calls;
+}
+
+/**
+ * Where engine.io-parser 2 hands out a packet whose type is undefined (unknown type byte or base64
+ * type digit), Sockwave reports a parser error instead: check that, compare everything else.
+ */
+function expectSameCalls(mine: Call[], theirs: Call[]): void {
+  const undefinedType = theirs.findIndex(([p]) => (p as { type?: string }).type === undefined);
+  if (undefinedType === -1) {
+    expect(mine).toEqual(theirs);
+  } else {
+    expect(mine.some(([p]) => (p as { type: string }).type === "error")).toBe(true);
+  }
+}
+
+describe("engine-parser/v3 vs engine.io-parser 2.2.1", () => {
+  it("speaks protocol 3 with the same packet numbers", () => {
+    expect(oursV3.protocol).toBe(officialV3.protocol);
+    expect(oursV3.packets).toEqual(officialV3.packets);
+  });
+
+  it("encodes packets identically (binary frames, base64, UTF-8 byte strings)", () => {
+    fc.assert(
+      fc.property(packetV3, fc.boolean(), fc.boolean(), (p, supportsBinary, utf8encode) => {
+        const theirs = syncResult<unknown>((done) => officialV3.encodePacket(p, supportsBinary, utf8encode, done));
+        const mine = syncResult<unknown>((done) => oursV3.encodePacket(p, supportsBinary, utf8encode, done));
+        expect(comparableEncoding(mine)).toEqual(comparableEncoding(theirs));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("encodes payloads identically, text (UTF-16 lengths) and XHR2 binary", () => {
+    fc.assert(
+      fc.property(packetList, fc.boolean(), (packets, supportsBinary) => {
+        const theirs = syncResult<unknown>((done) => officialV3.encodePayload(packets, supportsBinary, done));
+        expect(comparableEncoding(syncResult<unknown>((done) => oursV3.encodePayload(packets, supportsBinary, done)))).toEqual(
+          comparableEncoding(theirs),
+        );
+        expect(comparableEncoding(oursV3.encodePayloadSync(packets, supportsBinary))).toEqual(comparableEncoding(theirs));
+        const theirBinary = syncResult<Buffer>((done) => officialV3.encodePayloadAsBinary(packets, done));
+        expect(Array.from(oursV3.encodePayloadAsBinarySync(packets))).toEqual(Array.from(theirBinary));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("decodes their packets and payloads to the same packets and callback positions", () => {
+    fc.assert(
+      fc.property(packetList, fc.boolean(), binaryTypeV3, (packets, supportsBinary, type) => {
+        for (const p of packets) {
+          const encoded = syncResult<string | Buffer>((done) => officialV3.encodePacket(p, supportsBinary, done));
+          expect(comparable(oursV3.decodePacket(encoded, type))).toEqual(comparable(officialV3.decodePacket(encoded, type)));
+        }
+        const payload = syncResult<string | Buffer>((done) => officialV3.encodePayload(packets, supportsBinary, done));
+        expect(callsOf((cb) => oursV3.decodePayload(payload, type, cb))).toEqual(
+          callsOf((cb) => officialV3.decodePayload(payload, type, cb)),
+        );
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it("decodes hostile text packets and payloads as they do", () => {
+    const lengthy = fc.string({ unit: fc.constantFrom("1", "2", "0", ":", "4", "b", "x", " ", "e", "é", "🎉"), maxLength: 24 });
+    fc.assert(
+      fc.property(fc.oneof(anyText, lengthy), binaryType, fc.boolean(), (text, type, utf8decode) => {
+        const theirs = officialV3.decodePacket(text, type, utf8decode);
+        const mine = oursV3.decodePacket(text, type, utf8decode);
+        if (theirs.type === undefined) expect(mine).toEqual({ type: "error", data: "parser error" });
+        else expect(comparable(mine)).toEqual(comparable(theirs));
+        expectSameCalls(
+          callsOf((cb) => oursV3.decodePayload(text, type, cb)),
+          callsOf((cb) => officialV3.decodePayload(text, type, cb)),
+        );
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+
+  it("decodes hostile UTF-8 byte strings as utf8.js does", () => {
+    const byteString = fc.array(fc.nat(255), { maxLength: 12 }).map((codes) => "4" + String.fromCharCode(...codes));
+    fc.assert(
+      fc.property(byteString, (text) => {
+        expect(oursV3.decodePacket(text, undefined, true)).toEqual(officialV3.decodePacket(text, undefined, true));
+      }),
+      { numRuns: RUNS * 4 },
+    );
+  });
+
+  it("decodes hostile XHR2 binary payloads as they do", () => {
+    const digitByte = fc.oneof(fc.nat(9), fc.nat(255));
+    const record = fc
+      .tuple(fc.constantFrom(0, 1, 2), fc.array(digitByte, { maxLength: 3 }), fc.boolean(), fc.uint8Array({ maxLength: 12 }))
+      .map(([marker, digits, terminated, body]) => [marker, ...digits, ...(terminated ? [255] : []), ...body]);
+    const payload = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }).map((b) => Buffer.from(b)),
+      fc.array(record, { maxLength: 5 }).map((records) => Buffer.from(records.flat())),
+    );
+    fc.assert(
+      fc.property(payload, binaryTypeV3, (data, type) => {
+        expectSameCalls(
+          callsOf((cb) => oursV3.decodePayload(data, type, cb)),
+          callsOf((cb) => officialV3.decodePayload(data, type, cb)),
+        );
       }),
       { numRuns: RUNS * 4 },
     );
