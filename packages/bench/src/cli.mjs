@@ -2,6 +2,7 @@
 // the same run, and prints one ratio table per suite. BENCH_QUICK=1 for a short run;
 // BENCH_ONLY=parsers,engine,io,bundle to run some suites only.
 
+import { availableParallelism, loadavg } from 'node:os';
 import { runBundleSuite } from './bundle-size.mjs';
 import { runParserSuite } from './parsers/suite.mjs';
 import { runEngineSuite, runIoSuite } from './scenarios/server-suites.mjs';
@@ -33,8 +34,10 @@ const suites = [
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 
 async function main() {
+  // The load average tells the reader how noisy the machine was while these numbers were taken.
   console.log(
-    `Sockwave bench: ${settings.quick ? 'quick' : 'full'} mode, ${settings.rounds} A/B rounds, node ${process.version}`,
+    `Sockwave bench: ${settings.quick ? 'quick' : 'full'} mode, ${settings.rounds} A/B rounds, node ${process.version}, ` +
+      `${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)} at start`,
   );
   if (packagePairs.selfCheck) console.log('SELF CHECK: "ours" is the official package; every ratio should be near 1.00');
   for (const suite of suites) {
@@ -49,7 +52,7 @@ async function main() {
     if (result.rows.length > 0) console.log(renderTable(suite.title, result.rows));
     else console.log(`\n${suite.title}`);
     for (const line of result.skipped) console.log(`  skipped: ${line}`);
-    console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s, load average ${loadavg()[0].toFixed(1)})`);
   }
 }
 
