@@ -8,7 +8,11 @@ import { median, medianPairedRatio } from '../stats.mjs';
 /**
  * @typedef {import('../table.mjs').ResultRow} ResultRow
  * @typedef {import('../table.mjs').Target} Target
- * @typedef {{ key: string, metric: string, unit: string, target?: Target, note?: string }} MetricSpec
+ * @typedef {{
+ *   key: string, metric: string, unit: string, target?: Target, note?: string,
+ *   ratioFloor?: number,
+ * }} MetricSpec `ratioFloor`: values below it count as it in the ratio (a figure that is
+ *   allowed to be that small is "nothing", and a ratio of two near-zero figures is noise)
  * @typedef {{
  *   server: import('../harness/child-process.mjs').Child,
  *   port: number,
@@ -23,6 +27,14 @@ import { median, medianPairedRatio } from '../stats.mjs';
  * @typedef {{ official: string, ours: string }} PackagePair
  * @typedef {{ rows: ResultRow[], skipped: string[] }} SuiteResult
  */
+
+/**
+ * @param {number[]} values
+ * @param {number | undefined} floor
+ */
+function floored(values, floor) {
+  return floor === undefined ? values : values.map((value) => Math.max(value, floor));
+}
 
 /**
  * @param {Scenario} scenario
@@ -78,7 +90,7 @@ export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
         unit: spec.unit,
         official: median(official),
         ours: median(ours),
-        ratio: medianPairedRatio(official, ours),
+        ratio: medianPairedRatio(floored(official, spec.ratioFloor), floored(ours, spec.ratioFloor)),
         ...(spec.target ? { target: spec.target } : {}),
         ...(spec.note ? { note: spec.note } : {}),
       });

@@ -16,7 +16,11 @@ export function createProbes() {
     },
     /** @returns {number} CPU microseconds since cpu-begin */
     'cpu-end': () => cpuMicros() - cpuStart,
-    /** @returns {Promise<number>} heapUsed in bytes once collections stop freeing memory */
+    /**
+     * Memory once collections stop freeing any: the JS heap, and the Buffer/ArrayBuffer memory
+     * outside it (where a server could otherwise hide per-connection state from a heap figure).
+     * @returns {Promise<{ heapUsed: number, arrayBuffers: number }>}
+     */
     heap: async () => {
       const gc = /** @type {() => void} */ (globalThis.gc);
       // Several rounds with a turn in between: finalizers and weak references are cleared one
@@ -26,10 +30,11 @@ export function createProbes() {
         gc();
         await nextTurn();
         const used = process.memoryUsage().heapUsed;
-        if (round >= 3 && Math.abs(previous - used) < 4096) return used;
+        if (round >= 3 && Math.abs(previous - used) < 4096) break;
         previous = used;
       }
-      return process.memoryUsage().heapUsed;
+      const { heapUsed, arrayBuffers } = process.memoryUsage();
+      return { heapUsed, arrayBuffers };
     },
   };
 }
