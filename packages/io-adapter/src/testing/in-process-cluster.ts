@@ -5,7 +5,7 @@ import type { Adapter } from "../in-memory-adapter";
 import type { AdapterNamespace } from "../types";
 
 /** A constructor the server can be given as its `adapter` option. */
-export type AdapterConstructor = new (nsp: AdapterNamespace) => Adapter;
+export type AdapterConstructor<A extends Adapter = Adapter> = new (nsp: AdapterNamespace) => A;
 
 export interface InProcessAdapterOptions {
   /** How long requests to the other nodes wait (ms) when the caller set no timeout. Default 5000. */
@@ -40,8 +40,14 @@ export class InProcessBus {
   private readonly members = new Set<BusMember>();
   private sequence = 0;
 
+  /**
+   * @param tamper - fault injection for tests: sees each message copy before it is delivered, and
+   *   returns what to deliver instead (`undefined` drops it).
+   */
+  constructor(private readonly tamper?: (message: ClusterMessage) => ClusterMessage | undefined) {}
+
   /** An adapter class extending {@link ClusterAdapter}: the node count comes from the bus itself. */
-  clusterAdapter(options: InProcessAdapterOptions = {}): AdapterConstructor {
+  clusterAdapter(options: InProcessAdapterOptions = {}): AdapterConstructor<ClusterAdapter> {
     const bus = this;
     return class InProcessClusterAdapter extends ClusterAdapter {
       private readonly endpoint = bus.connect(this.uid, this.nsp, this.onMessage.bind(this), this.onResponse.bind(this));
@@ -66,7 +72,7 @@ export class InProcessBus {
   }
 
   /** An adapter class extending {@link ClusterAdapterWithHeartbeat}: nodes discover each other. */
-  heartbeatAdapter(options: InProcessAdapterOptions & ClusterAdapterOptions = {}): AdapterConstructor {
+  heartbeatAdapter(options: InProcessAdapterOptions & ClusterAdapterOptions = {}): AdapterConstructor<ClusterAdapterWithHeartbeat> {
     const bus = this;
     return class InProcessHeartbeatAdapter extends ClusterAdapterWithHeartbeat {
       private readonly endpoint = bus.connect(this.uid, this.nsp, this.onMessage.bind(this), this.onResponse.bind(this));
@@ -152,7 +158,9 @@ export class InProcessBus {
     const copy = structuredClone(message);
     setImmediate(() => {
       for (const member of recipients) {
-        if (this.members.has(member)) member.onMessage(structuredClone(copy), offset);
+        if (!this.members.has(member)) continue;
+        const delivered = this.tamper ? this.tamper(structuredClone(copy)) : structuredClone(copy);
+        if (delivered !== undefined) member.onMessage(delivered, offset);
       }
     });
     return offset;
