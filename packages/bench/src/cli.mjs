@@ -1,7 +1,9 @@
 // Entry point of `pnpm --filter @sockwave/bench run bench`: runs every suite, official and ours in
 // the same run, and prints one ratio table per suite. BENCH_QUICK=1 for a short run;
-// BENCH_ONLY=parsers,engine,io,bundle to run some suites only.
+// BENCH_ONLY=parsers,engine,io,bundle to run some suites only; BENCH_JSON=<file> also writes the
+// results as JSON, for comparing runs over time.
 
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { runBundleSuite } from './bundle-size.mjs';
 import { runParserSuite } from './parsers/suite.mjs';
@@ -34,6 +36,7 @@ const suites = [
 const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 
 async function main() {
+  /** @type {Record<string, SuiteResult>} */ const results = {};
   // The load average tells the reader how noisy the machine was while these numbers were taken.
   console.log(
     `Sockwave bench: ${settings.quick ? 'quick' : 'full'} mode, ${settings.rounds} A/B rounds, node ${process.version}, ` +
@@ -49,10 +52,16 @@ async function main() {
     } catch (error) {
       result = { rows: [], skipped: [`the suite failed: ${error instanceof Error ? error.stack : String(error)}`] };
     }
+    results[suite.name] = result;
     if (result.rows.length > 0) console.log(renderTable(suite.title, result.rows));
     else console.log(`\n${suite.title}`);
     for (const line of result.skipped) console.log(`  skipped: ${line}`);
     console.log(`  (${((Date.now() - started) / 1000).toFixed(1)} s, load average ${loadavg()[0].toFixed(1)})`);
+  }
+  const jsonPath = process.env.BENCH_JSON;
+  if (jsonPath) {
+    const run = { at: new Date().toISOString(), quick: settings.quick, selfCheck: packagePairs.selfCheck, results };
+    writeFileSync(jsonPath, `${JSON.stringify(run, null, 2)}\n`);
   }
 }
 
