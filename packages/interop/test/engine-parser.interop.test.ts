@@ -122,6 +122,82 @@ describe("engine-parser vs engine.io-parser 5.2.3", () => {
   });
 });
 
+/** Runs inputs through a web TransformStream and collects what comes out. */
+async function throughStream<I, O>(stream: TransformStream<I, O>, inputs: readonly I[]): Promise<O[]> {
+  const outputs: O[] = [];
+  const collecting = stream.readable.pipeTo(new WritableStream<O>({ write: (chunk) => void outputs.push(chunk) }));
+  const writer = stream.writable.getWriter();
+  for (const input of inputs) await writer.write(input);
+  await writer.close();
+  await collecting;
+  return outputs;
+}
+
+function splitAt(bytes: Buffer, cuts: readonly number[]): Uint8Array[] {
+  const points = [...new Set(cuts.filter((cut) => cut > 0 && cut < bytes.length))].sort((a, b) => a - b);
+  return [0, ...points].map((start, i) => new Uint8Array(bytes.subarray(start, [...points, bytes.length][i])));
+}
+
+/**
+ * After a framing error (a zero or too large length) the official decoder goes on reading out of
+ * sync, while ours stops: compare up to and including the first such error.
+ */
+function expectSameUntilFramingError(mine: Packet[], theirs: Packet[]): void {
+  expect(comparableAll(mine)).toEqual(comparableAll(theirs.slice(0, mine.length)));
+  if (mine.length < theirs.length) expect(mine.at(-1)?.type).toBe("error");
+}
+
+/** The official stream codecs are typed `any`; these are their real shapes. */
+const officialEncoderStream = (): TransformStream<Packet, Uint8Array> => official.createPacketEncoderStream();
+const officialDecoderStream = (maxPayload: number, type: BinaryType): TransformStream<Uint8Array, Packet> =>
+  official.createPacketDecoderStream(maxPayload, type);
+
+describe("engine-parser WebTransport streams vs engine.io-parser 5.2.3", () => {
+  it("frames packets byte for byte as they do", async () => {
+    const bigText = fc.string({ minLength: 120, maxLength: 400 }).map((data): Packet => ({ type: "message", data }));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(packet, bigText), { minLength: 1, maxLength: 8 }), async (packets) => {
+        const theirs = Buffer.concat(await throughStream(officialEncoderStream(), packets));
+        const mine = Buffer.concat(await throughStream(ours.createPacketEncoderStream(), packets));
+        expect(mine.equals(theirs)).toBe(true);
+        const frames = Buffer.concat(packets.map((p) => ours.encodePacketToFrame(p)));
+        expect(frames.equals(theirs)).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("decodes their frames, however chunked, to the same packets", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(packet, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(600), { maxLength: 8 }),
+        fc.constantFrom<BinaryType>("nodebuffer", "arraybuffer"),
+        async (packets, cuts, type) => {
+          const frames = Buffer.concat(await throughStream(officialEncoderStream(), packets));
+          const mine = await throughStream(ours.createPacketDecoderStream(1e6, type), splitAt(frames, cuts));
+          const theirs = await throughStream(officialDecoderStream(1e6, type), splitAt(frames, cuts));
+          // an empty binary packet is framed with length 0, which both decoders then refuse
+          expectSameUntilFramingError(mine, theirs);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("decodes hostile byte streams as they do, up to and including the first framing error", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(200), { maxLength: 6 }), async (bytes, cuts) => {
+        const chunks = splitAt(Buffer.from(bytes), cuts);
+        const mine = await throughStream(ours.createPacketDecoderStream(50, "nodebuffer"), chunks);
+        const theirs = await throughStream(officialDecoderStream(50, "nodebuffer"), chunks);
+        expectSameUntilFramingError(mine, theirs);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 // protocol 3 binary packets may have any type (a leading type byte carries it)
 const binaryPacketV3 = fc.record({ type: fc.constantFrom(...WIRE_TYPES), data: binary }) as fc.Arbitrary<Packet>;
 const packetV3 = fc.oneof(textPacket, binaryPacketV3);
