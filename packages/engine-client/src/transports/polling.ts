@@ -1,0 +1,165 @@
+import debugModule from "debug";
+import { decodePayload, encodePayload, type Packet, type RawData } from "@sockwave/engine-parser";
+import { Transport } from "../transport";
+import type { QueryValue } from "../query-string";
+import { randomString } from "../util";
+
+const debug = debugModule("sockwave:engine-client:polling");
+
+/** One HTTP exchange of the polling transport, as a platform implementation receives it. */
+export interface PollRequest {
+  method: "GET" | "POST";
+  uri: string;
+  /** The encoded payload of a POST. */
+  body?: string;
+  /** Called with the response body of a 200 answer. */
+  onLoad: (body: string) => void;
+  /** Called once on any other outcome: a status code, a network error, a timeout. */
+  onError: (description: unknown, context?: unknown) => void;
+}
+
+/**
+ * HTTP long-polling: one pending GET receives, one POST at a time sends. Subclasses only perform the HTTP
+ * request (Node's http, XMLHttpRequest, fetch); this class owns the protocol.
+ */
+export abstract class Polling extends Transport {
+  private polling = false;
+  private readonly inFlight = new Set<() => void>();
+
+  override get name(): string {
+    return "polling";
+  }
+
+  /** Performs one request and returns a function that aborts it (after which no callback may run). */
+  protected abstract startRequest(request: PollRequest): () => void;
+
+  protected doOpen(): void {
+    this.poll();
+  }
+
+  /** Waits for the pending GET and POST to finish, so no packet is lost while switching transports. */
+  override pause(onPause: () => void): void {
+    this.readyState = "pausing";
+    const pause = (): void => {
+      debug("paused");
+      this.readyState = "paused";
+      onPause();
+    };
+    let waiting = 0;
+    const settle = (): void => {
+      if (--waiting === 0) pause();
+    };
+    if (this.polling) {
+      waiting++;
+      this.once("pollComplete", settle);
+    }
+    if (!this.writable) {
+      waiting++;
+      this.once("drain", settle);
+    }
+    if (waiting === 0) pause();
+  }
+
+  private poll(): void {
+    debug("polling");
+    this.polling = true;
+    this.request("GET", undefined, (body) => this.onPayload(body), "xhr poll error");
+    this.emitReserved("poll");
+  }
+
+  /** A GET answered: every packet of the payload, then the next GET unless paused or closed. */
+  private onPayload(payload: string): void {
+    if (this.readyState === "closed") return;
+    debug("polling got data %d chars", payload.length);
+    let packets: Packet[];
+    try {
+      packets = decodePayload(payload, this.socket.binaryType);
+    } catch {
+      packets = [{ type: "error", data: "parser error" }];
+    }
+    const wasOpening = this.readyState === "opening";
+    for (const packet of packets) {
+      if (this.readyState === "opening" && packet.type === "open") this.onOpen();
+      if (packet.type === "close") {
+        this.onClose({ description: "transport closed by the server" });
+        return;
+      }
+      this.onPacket(packet);
+      // A listener may have closed the transport.
+      if (this.isClosed()) return;
+    }
+    if (wasOpening && this.readyState === "opening") {
+      this.onError("xhr poll error", "invalid handshake: the first polling response holds no open packet");
+      return;
+    }
+    this.polling = false;
+    this.emitReserved("pollComplete");
+    if (this.readyState === "open") this.poll();
+  }
+
+  private isClosed(): boolean {
+    return this.readyState === "closed";
+  }
+
+  protected override onData(data: RawData): void {
+    this.onPayload(typeof data === "string" ? data : "");
+  }
+
+  protected doClose(): void {
+    if (this.readyState === "open") {
+      debug("sending the close packet");
+      // The pending GET ends when the server handles the close packet; what is still open after that goes.
+      this.writable = false;
+      encodePayload([{ type: "close" }], (body) => this.request("POST", body, () => this.abortAll(), "xhr post error"));
+    } else {
+      this.abortAll();
+    }
+  }
+
+  protected write(packets: Packet[]): void {
+    this.writable = false;
+    encodePayload(packets, (body) => {
+      this.request("POST", body, () => {
+        this.writable = true;
+        this.emitReserved("drain");
+      }, "xhr post error");
+    });
+  }
+
+  private request(method: "GET" | "POST", body: string | undefined, onLoad: (body: string) => void, reason: string): void {
+    let settled = false;
+    const finish = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      this.inFlight.delete(abort);
+      return true;
+    };
+    const abort = this.startRequest({
+      method,
+      uri: this.uri(),
+      body,
+      onLoad: (responseBody) => {
+        if (finish()) onLoad(responseBody);
+      },
+      onError: (description, context) => {
+        if (!finish()) return;
+        debug("%s request failed: %s", method, description);
+        if (this.readyState !== "closed") this.onError(reason, description, context);
+        else this.abortAll();
+      },
+    });
+    if (!settled) this.inFlight.add(abort);
+  }
+
+  private abortAll(): void {
+    for (const abort of this.inFlight) abort();
+    this.inFlight.clear();
+  }
+
+  protected uri(): string {
+    const query: Record<string, QueryValue> = { ...this.query };
+    if (this.opts.timestampRequests !== false) query[this.opts.timestampParam] = randomString();
+    if (!this.supportsBinary && !query.sid) query.b64 = 1;
+    return this.createUri(this.opts.secure ? "https" : "http", query);
+  }
+}
