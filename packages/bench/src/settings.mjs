@@ -11,12 +11,12 @@ export const settings = {
   rounds: quick ? 2 : 3,
   parsers: {
     /** CPU milliseconds each side spends per measured batch of one case. */
-    batchCpuMs: quick ? 50 : 80,
+    batchCpuMs: quick ? 40 : 80,
     /**
      * Parser batches are cheap, so they alternate more often than the server rounds: many short
      * A B pairs make the median robust against a colleague's burst of CPU use.
      */
-    rounds: quick ? 7 : 11,
+    rounds: quick ? 5 : 11,
     /** Unmeasured batches before the first measured one, so both sides are JIT-compiled. */
     warmupBatches: 3,
   },
