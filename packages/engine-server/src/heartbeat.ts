@@ -72,16 +72,19 @@ export class HeartbeatQueue {
     this.timer = null;
     const limit = performance.now() + SLACK_MS;
     let member = this.head;
+    let failure: { error: unknown } | null = null;
     while (member !== null && member.heartbeatDeadline <= limit) {
       this.remove(member);
       try {
         member.onHeartbeatDue(this);
-      } catch {
-        // a failing socket must not stall the heartbeat of the others
+      } catch (error) {
+        // a throwing listener must not stall the others' heartbeat; it still surfaces below
+        failure ??= { error };
       }
       member = this.head;
     }
     if (this.head !== null && this.timer === null) this.arm(this.head.heartbeatDeadline);
+    if (failure) throw failure.error;
   }
 }
 

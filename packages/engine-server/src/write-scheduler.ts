@@ -27,15 +27,18 @@ function runQueue(): void {
   scheduled = false;
   const items = queue;
   queue = spare;
+  let failure: { error: unknown } | null = null;
   for (let i = 0; i < items.length; i++) {
     const item = items[i]!;
     item.flushQueued = false;
     try {
       item.runDeferredFlush();
-    } catch {
-      // one failing connection must not stop the others from flushing
+    } catch (error) {
+      // one throwing listener must not keep the other connections from flushing; it still surfaces below
+      failure ??= { error };
     }
   }
   items.length = 0;
   spare = items;
+  if (failure) throw failure.error;
 }
