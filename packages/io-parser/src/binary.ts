@@ -28,19 +28,24 @@ const hasOwn = Object.prototype.hasOwnProperty;
  * Whether `value` holds binary data anywhere JSON serialisation would reach it. Follows the
  * official rules so both encoders choose the binary form for the same values: arrays first, then
  * binary, then one `toJSON` step (not followed again on its direct result), then own keys.
+ * Primitives are skipped before recursing: most leaves are primitives.
  */
 export function hasBinary(value: unknown, afterToJSON = false): boolean {
   if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value)) return arrayHasBinary(value);
   if (isBinary(value)) return true;
   if (!afterToJSON && hasToJSON(value)) return hasBinary(value.toJSON(), true);
-  for (const key in value) {
-    if (hasOwn.call(value, key) && hasBinary((value as Record<string, unknown>)[key])) return true;
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (hasOwn.call(record, key)) {
+      const item = record[key];
+      if (typeof item === "object" && item !== null && hasBinary(item)) return true;
+    }
   }
   return false;
 }
 
-/** `hasBinary` for an array, with primitives checked inline (the common case for event arguments). */
+/** `hasBinary` for an array. */
 export function arrayHasBinary(values: readonly unknown[]): boolean {
   for (let i = 0; i < values.length; i++) {
     const item = values[i];

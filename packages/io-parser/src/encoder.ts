@@ -1,5 +1,6 @@
 import { arrayHasBinary, hasBinary, replaceBinaries } from "./binary";
 import { PacketType, type BinaryData, type Packet } from "./packet";
+import { stringifyPlain } from "./plain-json";
 
 /** A JSON.stringify replacer. */
 export type JSONReplacer = (this: unknown, key: string, value: unknown) => unknown;
@@ -19,7 +20,11 @@ export class Encoder {
     const type = packet.type;
     if (type === PacketType.EVENT || type === PacketType.ACK) {
       const data = packet.data;
-      // Event arguments are an array; its primitives are checked inline, objects recursively.
+      if (data != null && this.replacer === undefined) {
+        // The common case: small plain arguments, serialised in the same pass that rules out binaries.
+        const json = stringifyPlain(data);
+        if (json !== undefined) return [header(type, undefined, packet.nsp, packet.id) + json];
+      }
       if (Array.isArray(data) ? arrayHasBinary(data) : hasBinary(data)) {
         return this.encodeWithAttachments(
           type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK,
@@ -27,7 +32,8 @@ export class Encoder {
         );
       }
     }
-    return [this.encodeText(type, undefined, packet.nsp, packet.id, packet.data, packet.attachments)];
+    // A caller passing a binary type directly declares the attachment count itself, as with the official encoder.
+    return [header(type, packet.attachments, packet.nsp, packet.id) + this.json(packet.data)];
   }
 
   private encodeWithAttachments(
@@ -36,27 +42,20 @@ export class Encoder {
   ): EncodedPacket {
     const attachments: BinaryData[] = [];
     const data = replaceBinaries(packet.data, attachments);
-    const text = this.encodeText(type, attachments.length, packet.nsp, packet.id, data, undefined);
+    const text = header(type, attachments.length, packet.nsp, packet.id) + this.json(data);
     return [text, ...attachments];
   }
 
-  /** `<type>[<attachments>-][<nsp>,][<id>][<json>]`, the namespace omitted for "/". */
-  private encodeText(
-    type: PacketType,
-    attachmentCount: number | undefined,
-    nsp: string,
-    id: number | undefined,
-    data: unknown,
-    declaredAttachments: number | undefined,
-  ): string {
-    let text = "" + type;
-    if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) {
-      // A caller passing a binary type directly declares the count itself, as with the official encoder.
-      text += (attachmentCount ?? declaredAttachments) + "-";
-    }
-    if (nsp && nsp !== "/") text += nsp + ",";
-    if (id != null) text += id;
-    if (data != null) text += JSON.stringify(data, this.replacer);
-    return text;
+  private json(data: unknown): string {
+    return data != null ? JSON.stringify(data, this.replacer) : "";
   }
+}
+
+/** `<type>[<attachments>-][<nsp>,][<id>]`: everything before the JSON, the namespace omitted for "/". */
+function header(type: PacketType, attachments: number | undefined, nsp: string, id: number | undefined): string {
+  let text = "" + type;
+  if (type === PacketType.BINARY_EVENT || type === PacketType.BINARY_ACK) text += attachments + "-";
+  if (nsp && nsp !== "/") text += nsp + ",";
+  if (id != null) text += id;
+  return text;
 }

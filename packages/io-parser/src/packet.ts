@@ -44,11 +44,14 @@ export interface ConnectPacket {
   nsp: string;
   /** The auth payload (client to server) or `{ sid, pid? }` (server to client). */
   data?: PacketObject;
+  id?: undefined;
 }
 
 export interface DisconnectPacket {
   type: PacketType.DISCONNECT;
   nsp: string;
+  data?: undefined;
+  id?: undefined;
 }
 
 export interface EventPacket {
@@ -73,6 +76,7 @@ export interface ConnectErrorPacket {
   nsp: string;
   /** `{ message, data? }` from Socket.IO 3+ servers; a bare string from older ones. */
   data: string | PacketObject;
+  id?: undefined;
 }
 
 /**
