@@ -27,7 +27,7 @@ export interface ServerOptions {
   pingInterval?: number;
   pingTimeout?: number;
   maxHttpBufferSize?: number;
-  transports?: string[];
+  transports?: Array<"polling" | "websocket">;
   cookie?: { name: string; path?: string; httpOnly?: boolean };
 }
 
