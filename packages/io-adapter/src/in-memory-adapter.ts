@@ -16,7 +16,10 @@ import type {
   WriteOptions,
 } from "./types";
 
-/** The events an adapter emits when its room table changes. */
+/**
+ * The events an adapter emits when its room table changes, for reference: the emitter itself is
+ * untyped, as socket.io-adapter's, so that subclasses may emit their own (a Redis adapter emits `error`).
+ */
 export interface AdapterEvents {
   "create-room": [room: Room];
   "delete-room": [room: Room];
@@ -31,7 +34,7 @@ export type FetchedSocket = AdapterSocket | RemoteSocketDetails;
  * The in-memory adapter: the room table of one namespace on one server, and the local half of
  * every broadcast and cross-socket operation. Multi-node adapters extend it (see ClusterAdapter).
  */
-export class Adapter extends EventEmitter<AdapterEvents> {
+export class Adapter extends EventEmitter {
   /** Room name to the ids of its members. */
   public rooms: Map<Room, Set<SocketId>> = new Map();
   /** Socket id to the rooms it is in. */
