@@ -278,3 +278,52 @@ describe("ClusterAdapterWithHeartbeat membership", () => {
     expect(await nodes[0]!.adapter.serverCount()).toBe(1);
   });
 });
+
+describe("requests that cannot complete", () => {
+  it("fetchSockets rejects after its timeout, saying how many nodes answered", async () => {
+    const bus = new InProcessBus();
+    const nodes = cluster(bus.clusterAdapter(), 2);
+    nodes[1]!.connect();
+    // A third member of namespace "/" that is counted but never answers.
+    const silent = bus.connect("silent-node", nodes[1]!, () => undefined, () => undefined);
+    await waitForNodes([...nodes, nodes[1]!]);
+    const error = await nodes[0]!.adapter.fetchSockets(to([], [], { timeout: 50 })).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    silent.leave();
+    expect(error?.message).toBe("timeout reached: only 1 responses received out of 2");
+  });
+
+  it("close() fails pending requests at once", async () => {
+    const bus = new InProcessBus((message) => (message.type === MessageType.FETCH_SOCKETS ? undefined : message));
+    const nodes = cluster(bus.heartbeatAdapter({ requestTimeout: 60_000 }), 2);
+    await waitForNodes(nodes);
+    const pending = nodes[0]!.adapter.fetchSockets(to([])).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    await new Promise((resolve) => setImmediate(resolve));
+    await nodes[0]!.adapter.close();
+    expect((await pending)?.message).toBe("the adapter was closed before every node answered");
+  });
+
+  it("counts one answer per node even if a node answers twice", async () => {
+    const bus = new InProcessBus();
+    const nodes = cluster(bus.heartbeatAdapter({ requestTimeout: 200 }), 3);
+    await waitForNodes(nodes);
+    // node 1 answers twice (a buggy handler); node 2 never answers
+    nodes[1]!.serverSideAnswer = () => "once";
+    const original = nodes[1]!._onServerSideEmit.bind(nodes[1]!);
+    nodes[1]!._onServerSideEmit = (args) => {
+      original(args);
+      const reply = args[args.length - 1] as (value: unknown) => void;
+      reply("twice");
+    };
+    const outcome = await new Promise<[Error | null, unknown[]]>((resolve) => {
+      void nodes[0]!.adapter.serverSideEmit(["ping", (err: Error | null, res: unknown[]) => resolve([err, res])]);
+    });
+    expect(outcome[0]?.message).toBe("timeout reached: missing 1 responses");
+    expect(outcome[1]).toEqual(["once"]);
+  });
+});
