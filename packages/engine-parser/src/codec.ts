@@ -2,6 +2,7 @@ import {
   SEPARATOR,
   digitOf,
   errorPacket,
+  isBinary,
   isBlob,
   isBufferSource,
   packetTypeOfCharCode,
@@ -74,6 +75,8 @@ export function createPacketCodec(platform: BinaryPlatform): PacketCodec {
 
   function decodePacket(encodedPacket: RawData, binaryType?: BinaryType): Packet {
     if (typeof encodedPacket !== "string") {
+      // untyped callers may hand over anything: only real binary is a message
+      if (!isBinary(encodedPacket)) return errorPacket();
       return { type: "message", data: platform.mapBinary(encodedPacket, binaryType) };
     }
     const first = encodedPacket.charCodeAt(0);
@@ -110,6 +113,7 @@ export function createPacketCodec(platform: BinaryPlatform): PacketCodec {
   }
 
   function decodePayload(encodedPayload: string, binaryType?: BinaryType): Packet[] {
+    if (typeof encodedPayload !== "string") return [errorPacket()];
     const packets: Packet[] = [];
     let start = 0;
     while (true) {

@@ -1,7 +1,7 @@
 // WebTransport framing: each packet is a header (a WebSocket-style length, top bit set for binary)
 // followed by its bytes. One encoded frame is one contiguous chunk.
 
-import { errorPacket, isBinary, isBlob, type BinaryType, type Packet } from "./commons";
+import { bytesOf, errorPacket, isBinary, isBlob, isBufferSource, type BinaryType, type Packet } from "./commons";
 
 const SHORT_LENGTH_LIMIT = 126;
 const MEDIUM_LENGTH_MARKER = 126;
@@ -128,7 +128,8 @@ export function createFrameDecoderStream(
   return new TransformStream<Uint8Array, Packet>({
     transform(chunk, controller) {
       if (state === DecoderState.Failed) return;
-      queue.push(chunk);
+      if (!isBufferSource(chunk)) return fail(controller);
+      queue.push(bytesOf(chunk));
       while (true) {
         if (state === DecoderState.Header) {
           if (queue.length < 1) return;

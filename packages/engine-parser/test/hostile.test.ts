@@ -63,6 +63,23 @@ describe("protocol 4 decoders on hostile input", () => {
   });
 });
 
+describe("values of the wrong type from untyped callers", () => {
+  const junk: unknown[] = [null, undefined, 42, {}, [], { type: "message" }, true];
+
+  it("give the error packet instead of throwing", async () => {
+    for (const value of junk) {
+      expect(v4.decodePacket(value as string)).toEqual(ERROR);
+      expect(v4.decodePayload(value as string)).toEqual([ERROR]);
+      expect(v3.decodePacket(value as string)).toEqual(ERROR);
+      const calls: Packet[] = [];
+      v3.decodePayload(value as string, (packet) => void calls.push(packet));
+      expect(calls).toEqual([ERROR]);
+    }
+    const decoded = await throughStream(v4.createPacketDecoderStream(100, "nodebuffer"), ["42" as unknown as Uint8Array]);
+    expect(decoded).toEqual([ERROR]);
+  });
+});
+
 describe("protocol 3 decoders on hostile input", () => {
   it("decodePacket never throws, with or without UTF-8 decoding", () => {
     fc.assert(

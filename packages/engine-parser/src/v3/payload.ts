@@ -2,7 +2,7 @@
 // counted in UTF-16 code units, binary as "b" + type digit + base64. Binary (XHR2): per packet a
 // marker byte (0 text, 1 binary), the length as one byte per decimal digit, 255, then the bytes.
 import { Buffer } from "node:buffer";
-import { errorPacket, isBinary, type BinaryType, type Packet } from "../commons";
+import { errorPacket, isBinary, isBufferSource, type BinaryType, type Packet } from "../commons";
 import { decodePacket, encodePacketSync, toBuffer } from "./packet";
 
 /** Receives each decoded packet with its position; returning `false` stops a text payload's decoding. */
@@ -114,6 +114,8 @@ export function decodePayloadAsBinary(
   binaryType: BinaryType | null | undefined,
   callback: PayloadCallback,
 ): void {
+  // untyped callers may hand over anything: only real binary is an XHR2 payload
+  if (!isBufferSource(payload)) return void callback(errorPacket(), 0, 1);
   let rest = toBuffer(payload);
   const messages: Array<string | Buffer> = [];
   while (rest.length > 0) {
