@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebSocket as WsWebSocket } from "ws";
+import { ListenerTable, type EmitterState } from "./lean-emitter";
 
 /** The Node request as the engine sees it (engine.io's `EngineRequest`). */
 export type EngineRequest = IncomingMessage & {
@@ -26,6 +27,15 @@ export function prepareRequest(req: IncomingMessage): EngineRequest {
     engineRequest._query = query;
   }
   return engineRequest;
+}
+
+/**
+ * An upgraded request is never read again but lives as long as its session (`socket.request`): swap its
+ * empty dictionary-mode listener table for a fast-mode one (see lean-emitter.ts). Listeners stay usable.
+ */
+export function releaseRequestListeners(req: IncomingMessage): void {
+  const emitter = req as unknown as EmitterState;
+  if (emitter._eventsCount === 0) emitter._events = new ListenerTable();
 }
 
 /** Protocol revision requested by the client: 4 for `EIO=4`, 3 otherwise (engine.io's rule). */

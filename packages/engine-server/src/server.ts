@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket as WsWebSocket, type PerMessageDeflateO
 import { abortRequest, abortUpgrade, errorMessages, errors, type ErrorCode, type ErrorContext } from "./errors";
 import { HeartbeatQueue } from "./heartbeat";
 import type { RawData } from "./packet";
-import { hasOwn, prepareRequest, protocolOf, type EngineRequest } from "./request";
+import { hasOwn, prepareRequest, protocolOf, releaseRequestListeners, type EngineRequest } from "./request";
 import { generateSessionId } from "./session-id";
 import { Socket } from "./socket";
 import type { Transport } from "./transport";
@@ -16,6 +16,7 @@ import { transports, type TransportName } from "./transports";
 import type { HttpCompressionOptions } from "./transports/polling";
 import { Polling } from "./transports/polling";
 import { WebSocketTransport } from "./transports/websocket";
+import { corkForThisTurn } from "./write-scheduler";
 
 const debug = debugModule("sockwave:engine:server");
 
@@ -285,19 +286,27 @@ export class Server extends EventEmitter {
   /** Handles an HTTP upgrade request (WebSocket handshake or upgrade of a polling session). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, upgradeHead: Buffer): void {
     const engineRequest = prepareRequest(req) as UpgradeRequest;
-    const res = new WebSocketResponse(engineRequest, socket);
     const verdict: Verdict = (code, context) => {
       if (code !== undefined) {
         this.emitConnectionError(engineRequest, code, context);
-        delete engineRequest[kResponseHeaders];
+        // never `delete` on the request: it would turn the long-lived object into a slow dictionary
+        if (engineRequest[kResponseHeaders] !== undefined) engineRequest[kResponseHeaders] = undefined;
         abortUpgrade(socket, code, context);
         return;
       }
       if (socket.destroyed) return;
-      this.webSocketServer().handleUpgrade(engineRequest, socket, Buffer.from(upgradeHead), (websocket) => {
+      const wsServer = this.webSocketServer();
+      // the 101 response and the first frames leave together at the end of the turn
+      if (wsServer instanceof WebSocketServer && "cork" in socket) corkForThisTurn(socket as Duplex & { cork(): void; uncork(): void });
+      wsServer.handleUpgrade(engineRequest, socket, upgradeHead.length > 0 ? Buffer.from(upgradeHead) : upgradeHead, (websocket) => {
         this.onWebSocket(engineRequest, socket, websocket);
       });
     };
+    if (this.middlewares.length === 0) {
+      this.verify(engineRequest, true, verdict);
+      return;
+    }
+    const res = new WebSocketResponse(engineRequest, socket);
     this.applyMiddlewares(engineRequest, res as unknown as ServerResponse, (err) => {
       if (err) verdict(errors.BAD_REQUEST, { name: "MIDDLEWARE_FAILURE" });
       else this.verify(engineRequest, true, verdict);
@@ -473,9 +482,12 @@ export class Server extends EventEmitter {
     if (typeof wsServer.on === "function") {
       wsServer.on("headers", (headersArray: string[], req: IncomingMessage) => {
         const request = req as UpgradeRequest;
-        const additional = request[kResponseHeaders] ?? {};
-        delete request[kResponseHeaders];
-        if (!request._query?.sid) this.emit("initial_headers", additional, request);
+        let additional = request[kResponseHeaders];
+        if (additional !== undefined) request[kResponseHeaders] = undefined;
+        const initial = !request._query?.sid && this.listenerCount("initial_headers") > 0;
+        if (additional === undefined && !initial && this.listenerCount("headers") === 0) return;
+        additional ??= {};
+        if (initial) this.emit("initial_headers", additional, request);
         this.emit("headers", additional, request);
         for (const key of Object.keys(additional)) headersArray.push(`${key}: ${String(additional[key])}`);
       });
@@ -485,6 +497,7 @@ export class Server extends EventEmitter {
   }
 
   private onWebSocket(req: EngineRequest, socket: Duplex, websocket: WsWebSocket): void {
+    releaseRequestListeners(req);
     websocket.on("error", ignoreUpgradeError);
     const transportName = req._query.transport;
     if (transportName !== "websocket") {

@@ -1,6 +1,7 @@
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
 import debugModule from "debug";
 import type { HeartbeatMember, HeartbeatQueue } from "./heartbeat";
+import { inheritEventEmitter, ListenerTable, type EmitterState } from "./lean-emitter";
 import { isBinaryData, type Packet, type PacketOptions, type PacketType, type RawData } from "./packet";
 import { PreparedMessage } from "./prepared-message";
 import type { EngineRequest } from "./request";
@@ -34,7 +35,12 @@ const UPGRADE_POLL_CHECK_MS = 100;
  * transports report through a back-reference instead of listener closures, and the write buffer and
  * callback lists exist only while something is queued.
  */
-export class Socket extends EventEmitter implements TransportOwner, HeartbeatMember, DeferredFlush {
+// An EventEmitter with a fast-mode listener table (see lean-emitter.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Socket extends EventEmitter {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
   readonly id: string;
   readonly server: Server;
   /** The request that opened the session. */
@@ -66,7 +72,9 @@ export class Socket extends EventEmitter implements TransportOwner, HeartbeatMem
   flushQueued = false;
 
   constructor(id: string, server: Server, transport: Transport, req: EngineRequest, protocol: 3 | 4) {
-    super();
+    const emitter = this as EmitterState;
+    emitter._events = new ListenerTable();
+    emitter._eventsCount = 0;
     this.id = id;
     this.server = server;
     this.request = req;
@@ -368,7 +376,16 @@ export class Socket extends EventEmitter implements TransportOwner, HeartbeatMem
       callback = options;
       options = undefined;
     }
-    if (this.state !== "open" && this.state !== "opening") return this;
+    this.sendPacket("message", data, options, callback);
+    return this;
+  }
+
+  private hasWriteListeners(): boolean {
+    return this.listenerCount("packetCreate") > 0 || this.listenerCount("flush") > 0 || this.server.listenerCount("flush") > 0;
+  }
+
+  private sendPacket(type: PacketType, data?: WriteData, options?: SendOptions, callback?: SendCallbackFn): void {
+    if (this.state === "closing" || this.state === "closed") return;
     const transport = this.transport;
     if (
       callback === undefined &&
@@ -378,22 +395,12 @@ export class Socket extends EventEmitter implements TransportOwner, HeartbeatMem
       !this.hasWriteListeners()
     ) {
       // hot path: one frame straight to the (corked) TCP socket, no packet object, no callback
-      transport.writeMessage(data);
+      transport.writePacket(type, data);
       if (this.listenerCount("drain") > 0) this.emit("drain");
       if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
-      return this;
+      return;
     }
-    const payload = data instanceof PreparedMessage ? data.data : data;
-    this.sendPacket("message", payload, options, callback);
-    return this;
-  }
-
-  private hasWriteListeners(): boolean {
-    return this.listenerCount("packetCreate") > 0 || this.listenerCount("flush") > 0 || this.server.listenerCount("flush") > 0;
-  }
-
-  private sendPacket(type: PacketType, data?: RawData, options?: SendOptions, callback?: SendCallbackFn): void {
-    if (this.state === "closing" || this.state === "closed") return;
+    if (data instanceof PreparedMessage) data = data.data;
     debug('sending packet "%s" (%s)', type, data);
     const packet: Packet = { type, options: { compress: options?.compress !== false } };
     if (data !== undefined && (typeof data === "string" ? data.length > 0 : isBinaryData(data))) packet.data = data;
@@ -433,6 +440,8 @@ export class Socket extends EventEmitter implements TransportOwner, HeartbeatMem
     return available;
   }
 }
+
+inheritEventEmitter(Socket);
 
 function onUpgradeTimeout(socket: Socket): void {
   debug("client did not complete upgrade - closing transport");

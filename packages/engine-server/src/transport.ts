@@ -1,7 +1,8 @@
-import { EventEmitter } from "node:events";
+import type { EventEmitter } from "node:events";
 import debugModule from "debug";
 import * as codecV3 from "./codec/v3";
 import * as codecV4 from "./codec/v4";
+import { inheritEventEmitter } from "./lean-emitter";
 import type { Packet, RawData } from "./packet";
 import { protocolOf, type EngineRequest } from "./request";
 
@@ -32,7 +33,12 @@ export interface TransportOwner {
   onTransportHeaders(transport: Transport, headers: Record<string, string | string[]>, req: EngineRequest): void;
 }
 
-export abstract class Transport extends EventEmitter {
+// An EventEmitter whose listener table only exists once someone listens (see lean-emitter.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Transport extends EventEmitter {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export abstract class Transport {
   /** Transports this one can be upgraded to. */
   static upgradesTo: readonly string[] = [];
 
@@ -48,7 +54,6 @@ export abstract class Transport extends EventEmitter {
   protected writableFlag = false;
 
   constructor(req: EngineRequest) {
-    super();
     this.protocol = protocolOf(req);
     this.supportsBinary = !req._query.b64;
   }
@@ -135,3 +140,5 @@ export abstract class Transport extends EventEmitter {
     return headers;
   }
 }
+
+inheritEventEmitter(Transport);

@@ -42,3 +42,18 @@ function runQueue(): void {
   spare = items;
   if (failure) throw failure.error;
 }
+
+/** Releases a cork at the end of the turn (the 101 response then leaves with the open packet). */
+class CorkRelease implements DeferredFlush {
+  flushQueued = false;
+  constructor(private readonly stream: { uncork(): void }) {}
+  runDeferredFlush(): void {
+    this.stream.uncork();
+  }
+}
+
+/** Corks a writable now and uncorks it once at the end of the current event-loop turn. */
+export function corkForThisTurn(stream: { cork(): void; uncork(): void }): void {
+  stream.cork();
+  deferFlush(new CorkRelease(stream));
+}

@@ -2,8 +2,8 @@ import type { Socket as NetSocket } from "node:net";
 import debugModule from "debug";
 import type { WebSocket as WsWebSocket } from "ws";
 import * as codecV3 from "../codec/v3";
-import { PACKET_CODES, isBinaryData, toBuffer, type Packet, type RawData } from "../packet";
-import type { PreparedMessage } from "../prepared-message";
+import { PACKET_CODES, isBinaryData, toBuffer, type Packet, type PacketType, type RawData } from "../packet";
+import { PreparedMessage } from "../prepared-message";
 import type { EngineRequest } from "../request";
 import { Transport, type SendCallback } from "../transport";
 import { binaryFrame, textFrame } from "../websocket-frame";
@@ -73,16 +73,18 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
     return this.netSocket !== null && !this.perMessageDeflate && this.writableFlag;
   }
 
-  /** @internal A message frame from the hot path (the caller checked `writesFrames`). */
-  writeMessage(data: RawData | PreparedMessage, callback?: (err?: Error | null) => void): void {
-    this.writeFrame(this.messageFrame(data), callback);
+  /** @internal A packet from the hot path (the caller checked `writesFrames`): no packet object. */
+  writePacket(type: PacketType, data: RawData | PreparedMessage | undefined): void {
+    this.writeFrame(type === "message" && data !== undefined ? this.messageFrame(data) : this.packetFrame(type, data as RawData | undefined));
   }
 
   private messageFrame(data: RawData | PreparedMessage): Buffer {
     if (typeof data === "string") return textFrame(MESSAGE_CODE, data);
-    if (isBinaryData(data)) return this.binaryMessageFrame(toBuffer(data));
-    if (!data.isBinary || this.supportsBinary) return data.websocketFrame(this.protocol);
-    return this.binaryMessageFrame(data.data as Buffer);
+    if (data instanceof PreparedMessage) {
+      if (!data.isBinary || this.supportsBinary) return data.websocketFrame(this.protocol);
+      return this.binaryMessageFrame(data.data as Buffer);
+    }
+    return this.binaryMessageFrame(toBuffer(data));
   }
 
   private binaryMessageFrame(bytes: Buffer): Buffer {
@@ -120,7 +122,7 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
       const packet = packets[i]!;
       const last = i === packets.length - 1 ? done : undefined;
       if (this.writesFrames) {
-        this.writeFrame(this.packetFrame(packet), last);
+        this.writeFrame(this.packetFrame(packet.type, packet.data), last);
       } else {
         const encoded = this.encodeForWs(packet);
         const compress = packet.options?.compress !== false;
@@ -140,10 +142,9 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
     };
   }
 
-  private packetFrame(packet: Packet): Buffer {
-    const data = packet.data;
-    if (packet.type === "message" && data !== undefined) return this.messageFrame(data);
-    const code = PACKET_CODES[packet.type];
+  private packetFrame(type: PacketType, data: RawData | undefined): Buffer {
+    if (type === "message" && data !== undefined) return this.messageFrame(data);
+    const code = PACKET_CODES[type];
     if (data === undefined) return textFrame(code, "");
     if (isBinaryData(data)) return binaryFrame(toBuffer(data), this.protocol === 4 ? -1 : code);
     return textFrame(code, String(data));
