@@ -24,3 +24,9 @@ export function inheritEventEmitter(target: abstract new (...args: never[]) => o
   Object.setPrototypeOf(target.prototype, EventEmitter.prototype);
   Object.setPrototypeOf(target, EventEmitter);
 }
+
+/** `emitter.listenerCount(type) > 0` without the method call, for per-message checks. */
+export function hasListeners(emitter: object, type: string): boolean {
+  const events = (emitter as EmitterState)._events;
+  return events !== undefined && events[type] !== undefined;
+}

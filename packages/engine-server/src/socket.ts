@@ -1,7 +1,7 @@
 import type { EventEmitter } from "node:events";
 import debugModule from "debug";
 import type { HeartbeatMember, HeartbeatQueue } from "./heartbeat";
-import { inheritEventEmitter, ListenerTable, type EmitterState } from "./lean-emitter";
+import { hasListeners, inheritEventEmitter, ListenerTable, type EmitterState } from "./lean-emitter";
 import { isBinaryData, type Packet, type PacketOptions, type PacketType, type RawData } from "./packet";
 import { PreparedMessage } from "./prepared-message";
 import type { EngineRequest } from "./request";
@@ -29,6 +29,8 @@ export type WriteData = RawData | PreparedMessage;
 
 /** How often a pending GET is answered with a noop during an upgrade, so the client can finish it. */
 const UPGRADE_POLL_CHECK_MS = 100;
+
+const NOTHING_BUFFERED = Object.freeze([]) as unknown as Packet[];
 
 /**
  * One Engine.IO session. Lean by design: timers live in the server's shared heartbeat queues,
@@ -95,9 +97,17 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
     this.state = state;
   }
 
-  /** Packets waiting for the transport (a copy-free view; empty when nothing is queued). */
+  /** Packets waiting for the transport (a shared frozen empty array when nothing is queued). */
   get writeBuffer(): Packet[] {
-    return this.buffered ?? [];
+    return this.buffered ?? NOTHING_BUFFERED;
+  }
+
+  /**
+   * Bytes written to the WebSocket but not yet handed to the kernel (0 on polling). WebSocket messages
+   * skip `writeBuffer`, so this, not `writeBuffer.length`, tells a slow consumer there.
+   */
+  get bufferedAmount(): number {
+    return this.transport.bufferedAmount;
   }
 
   private onOpen(): void {
@@ -151,7 +161,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
   }
 
   private hasPacketListeners(): boolean {
-    return this.listenerCount("packet") > 0;
+    return hasListeners(this, "packet");
   }
 
   /** @internal */
@@ -381,7 +391,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
   }
 
   private hasWriteListeners(): boolean {
-    return this.listenerCount("packetCreate") > 0 || this.listenerCount("flush") > 0 || this.server.listenerCount("flush") > 0;
+    return hasListeners(this, "packetCreate") || hasListeners(this, "flush") || hasListeners(this.server, "flush");
   }
 
   private sendPacket(type: PacketType, data?: WriteData, options?: SendOptions, callback?: SendCallbackFn): void {
@@ -396,15 +406,15 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
     ) {
       // hot path: one frame straight to the (corked) TCP socket, no packet object, no callback
       transport.writePacket(type, data);
-      if (this.listenerCount("drain") > 0) this.emit("drain");
-      if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
+      if (hasListeners(this, "drain")) this.emit("drain");
+      if (hasListeners(this.server, "drain")) this.server.emit("drain", this);
       return;
     }
     if (data instanceof PreparedMessage) data = data.data;
     debug('sending packet "%s" (%s)', type, data);
     const packet: Packet = { type, options: { compress: options?.compress !== false } };
     if (data !== undefined && (typeof data === "string" ? data.length > 0 : isBinaryData(data))) packet.data = data;
-    if (this.listenerCount("packetCreate") > 0) this.emit("packetCreate", packet);
+    if (hasListeners(this, "packetCreate")) this.emit("packetCreate", packet);
     (this.buffered ??= []).push(packet);
     if (callback) (this.bufferedCallbacks ??= []).push(callback);
     // polling answers one GET per batch: gather the turn's packets; other transports write at once
@@ -421,14 +431,14 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
     const packets = this.buffered;
     if (this.state === "closed" || packets === null || !this.transport.canSend()) return;
     debug("flushing buffer to transport");
-    if (this.listenerCount("flush") > 0) this.emit("flush", packets);
-    if (this.server.listenerCount("flush") > 0) this.server.emit("flush", this, packets);
+    if (hasListeners(this, "flush")) this.emit("flush", packets);
+    if (hasListeners(this.server, "flush")) this.server.emit("flush", this, packets);
     this.buffered = null;
     const callbacks = this.bufferedCallbacks;
     this.bufferedCallbacks = null;
     this.transport.send(packets, callbacks);
-    if (this.listenerCount("drain") > 0) this.emit("drain");
-    if (this.server.listenerCount("drain") > 0) this.server.emit("drain", this);
+    if (hasListeners(this, "drain")) this.emit("drain");
+    if (hasListeners(this.server, "drain")) this.server.emit("drain", this);
   }
 
   /** Transports the client may upgrade to from the current one. */

@@ -93,6 +93,11 @@ export abstract class Transport {
   /** Writes packets; `callbacks` run once they have been written. */
   abstract send(packets: Packet[], callbacks?: SendCallback[] | null): void;
 
+  /** Bytes written but not yet handed to the kernel (WebSocket); 0 for polling. */
+  get bufferedAmount(): number {
+    return 0;
+  }
+
   /** Whether the owning socket may hand packets over now (unlike `writable`, ignores back-pressure). */
   canSend(): boolean {
     return this.writableFlag;

@@ -298,3 +298,23 @@ describe("websocket messages (protocol 4)", () => {
     }
   });
 });
+
+describe("back-pressure", () => {
+  it("reports bytes waiting for a client that does not read, and writable turns false", async () => {
+    server = await startServer();
+    const { ws, socket } = await wsSession();
+    const tcp = (ws.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    tcp.pause();
+    expect(socket.writeBuffer).toEqual([]);
+    const chunk = "x".repeat(64 * 1024);
+    for (let i = 0; i < 200 && socket.transport.writable; i++) {
+      socket.send(chunk);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(socket.transport.writable).toBe(false);
+    expect(socket.bufferedAmount).toBeGreaterThan(0);
+    expect(socket.writeBuffer).toEqual([]);
+    tcp.resume();
+    expect(await ws.nextText()).toBe("4" + chunk);
+  });
+});

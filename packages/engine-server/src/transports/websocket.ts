@@ -68,6 +68,10 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
     this.writableFlag = value;
   }
 
+  override get bufferedAmount(): number {
+    return this.netSocket ? this.netSocket.writableLength : this.socket.bufferedAmount;
+  }
+
   /** Frames can be written directly (no compression negotiated, `ws`'s socket reachable). */
   get writesFrames(): boolean {
     return this.netSocket !== null && !this.perMessageDeflate && this.writableFlag;
