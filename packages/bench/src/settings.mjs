@@ -37,6 +37,8 @@ export const settings = {
     clients: quick ? 300 : 1000,
     broadcasts: quick ? 60 : 150,
   },
+  binaryBroadcast: { broadcasts: quick ? 20 : 50 },
+  emptyRoom: { emits: quick ? 5_000 : 20_000, perTurn: 100 },
   ack: {
     clients: 100,
     acksPerClient: quick ? 100 : 300,
@@ -44,6 +46,8 @@ export const settings = {
   idleWebsocket: { clients: quick ? 300 : 1000 },
   idlePolling: { clients: quick ? 200 : 500 },
   pollingUpgrade: { clients: quick ? 150 : 400 },
+  /** BENCH_SCENARIO=<text>: run only the server scenarios whose name contains it. */
+  scenarioFilter: process.env.BENCH_SCENARIO ?? '',
   /** Upper bound on any single wait for the system under test. */
   stepTimeoutMs: 60_000,
 };

@@ -11,6 +11,7 @@ const CHAR_1 = 0x31;
 const CHAR_2 = 0x32;
 const CHAR_3 = 0x33;
 const CHAR_4 = 0x34;
+const CHAR_5 = 0x35;
 const RECORD_SEPARATOR = '\x1e';
 
 /**
@@ -138,6 +139,7 @@ export class ClientSession {
     if (!this.options.socketIo) return void this.options.counters.events++;
     switch (payload[1]) {
       case CHAR_2:
+      case CHAR_5: // a BINARY_EVENT's header; its attachments follow as binary frames
         this.options.counters.events++;
         return;
       case CHAR_3:

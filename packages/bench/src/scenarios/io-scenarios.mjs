@@ -13,11 +13,12 @@ const atMost = (ratio) => /** @type {const} */ ({ direction: 'at-most', ratio })
 const guardRail = atMost(1.1);
 
 /**
- * Server CPU per delivered message of `count` broadcasts, `perTurn` per event-loop turn.
+ * Server CPU per delivered message of `count` broadcasts, `perTurn` per event-loop turn; per
+ * emit when the plan expects no recipient (an empty room: the cost of finding nobody).
  * @param {import('./paired-runner.mjs').ScenarioContext} context
- * @param {{ count: number, perTurn: number, room?: string, recipients: number }} plan
+ * @param {{ count: number, perTurn: number, room?: string, binary?: boolean, recipients: number }} plan
  */
-async function broadcastCpuPerDelivery({ server, fleet }, plan) {
+async function broadcastCpu({ server, fleet }, plan) {
   const { recipients, ...broadcast } = plan;
   await fleet.resetEvents();
   await server.request('broadcast', { ...broadcast, count: WARM_UP_BROADCASTS });
@@ -27,7 +28,7 @@ async function broadcastCpuPerDelivery({ server, fleet }, plan) {
   await server.request('broadcast', broadcast, settings.stepTimeoutMs);
   await fleet.waitForEvents(plan.count * recipients);
   const cpu = await server.request('cpu-end');
-  return cpu / (plan.count * recipients);
+  return cpu / (recipients > 0 ? plan.count * recipients : plan.count);
 }
 
 /** @type {Scenario[]} */
@@ -39,24 +40,38 @@ export const ioScenarios = [
       { key: 'broadcast', metric: `broadcast to ${settings.broadcast.clients} ws clients, server CPU per delivered msg`, unit: 'µs', target: atMost(0.6) },
       { key: 'burst', metric: `same, ${settings.burst.perTurn} broadcasts per event-loop turn`, unit: 'µs', target: atMost(0.33) },
       { key: 'room', metric: 'room broadcast (half the clients), CPU per delivered msg', unit: 'µs', target: guardRail },
+      { key: 'binary', metric: 'binary broadcast (1 KB attachment), CPU per delivered msg', unit: 'µs' },
+      { key: 'emptyRoom', metric: 'broadcast to an empty room, server CPU per emit', unit: 'µs' },
     ],
     measure: async (context) => {
       const clients = settings.broadcast.clients;
       await context.fleet.connect({ port: context.port, path: PATH, count: clients, mode: 'websocket', socketIo: true });
-      const broadcast = await broadcastCpuPerDelivery(context, { count: settings.broadcast.broadcasts, perTurn: 1, recipients: clients });
-      const burst = await broadcastCpuPerDelivery(context, {
+      const broadcast = await broadcastCpu(context, { count: settings.broadcast.broadcasts, perTurn: 1, recipients: clients });
+      const burst = await broadcastCpu(context, {
         count: settings.burst.turns * settings.burst.perTurn,
         perTurn: settings.burst.perTurn,
         recipients: clients,
       });
       // The server puts every second connection into room "even".
-      const room = await broadcastCpuPerDelivery(context, {
+      const room = await broadcastCpu(context, {
         count: settings.room.broadcasts,
         perTurn: 1,
         room: 'even',
         recipients: Math.floor(clients / 2),
       });
-      return { broadcast, burst, room };
+      const binary = await broadcastCpu(context, {
+        count: settings.binaryBroadcast.broadcasts,
+        perTurn: 1,
+        binary: true,
+        recipients: clients,
+      });
+      const emptyRoom = await broadcastCpu(context, {
+        count: settings.emptyRoom.emits,
+        perTurn: settings.emptyRoom.perTurn,
+        room: 'nobody',
+        recipients: 0,
+      });
+      return { broadcast, burst, room, binary, emptyRoom };
     },
   },
   {

@@ -63,6 +63,7 @@ async function runOnce(scenario, serverScript, moduleName, fleet) {
 export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
   /** @type {SuiteResult} */ const result = { rows: [], skipped: [] };
   for (const scenario of scenarios) {
+    if (!scenario.name.includes(settings.scenarioFilter)) continue;
     /** @type {Record<string, number>[]} */ const officialRuns = [];
     /** @type {Record<string, number>[]} */ const oursRuns = [];
     let problem = '';

@@ -34,13 +34,18 @@ function buildIoServer(module, httpServer, features) {
     if (features.echo) socket.on('echo', (value, ack) => ack(value));
   });
   const payload = { text: 'hello everyone', from: 'server' };
+  const attachment = Buffer.alloc(1024, 1);
   return {
     // Engine sessions, not namespace sockets: a session lingering after its socket left is a leak too.
     clients: () => io.engine.clientsCount,
     sockets: () => io.of('/').sockets.size,
-    /** @param {{ count: number, perTurn: number, room?: string }} args */
+    /** @param {{ count: number, perTurn: number, room?: string, binary?: boolean }} args */
     broadcast: (args) =>
-      emitInTurns(args.count, args.perTurn, (index) => (args.room ? io.to(args.room) : io).emit('tick', index, payload)),
+      emitInTurns(args.count, args.perTurn, (index) => {
+        const target = args.room ? io.to(args.room) : io;
+        if (args.binary) target.emit('blob', index, attachment);
+        else target.emit('tick', index, payload);
+      }),
   };
 }
 
