@@ -239,8 +239,13 @@ export class Client<
     const socket = this.nsps.get(namespace);
     if (!socket && packet.type === PacketType.CONNECT) {
       const pending = this.pendingConnects;
-      if (pending && (pending.has(namespace) || pending.size >= MAX_PENDING_CONNECTS)) {
-        debug("repeated or excessive CONNECT for %s, closing", namespace);
+      if (pending?.has(namespace)) {
+        // A client calling connect() twice sends CONNECT twice: one socket is enough.
+        debug("ignoring a repeated CONNECT for %s (already being processed)", namespace);
+        return;
+      }
+      if (pending && pending.size >= MAX_PENDING_CONNECTS) {
+        debug("too many CONNECT packets awaiting middlewares, closing");
         this.close();
         return;
       }
