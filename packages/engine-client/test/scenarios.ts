@@ -2,8 +2,9 @@
 // against the official engine.io 6.6 (packages/interop) and against @sockwave/engine-server (this package).
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
-import { Socket, type SocketOptions } from "@sockwave/engine-client";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket as WsWebSocket } from "ws";
+import { Fetch, Socket, SocketWithoutUpgrade, SocketWithUpgrade, WebSocket, type SocketOptions } from "@sockwave/engine-client";
 
 /** The server socket API both servers share (engine.io's typings hide some of it). */
 export interface ServerSocket {
@@ -44,7 +45,7 @@ interface Harness {
 
 export function describeClientScenarios(serverName: string, attachEngine: AttachEngine): void {
   const openHarnesses: Harness[] = [];
-  const openClients: Socket[] = [];
+  const openClients: Array<{ close(): unknown }> = [];
 
   async function startServer(opts: ServerOptions = {}): Promise<Harness> {
     const http = createServer();
@@ -348,6 +349,69 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       const upgradeRequest = harness.requests.find((req) => req.headers.upgrade === "websocket");
       expect(upgradeRequest?.headers["x-only-polling"]).toBeUndefined();
       expect(upgradeRequest?.url).not.toContain("cachebust=");
+    });
+  });
+
+  describe(`engine-client with ${serverName}: fetch, native WebSocket and tree-shakable sockets`, () => {
+    // Node 20 has no global WebSocket; ws implements the same browser API, so the native transport runs on it.
+    const globals = globalThis as { WebSocket?: unknown };
+    const hadWebSocket = "WebSocket" in globals;
+    beforeAll(() => {
+      if (!hadWebSocket) globals.WebSocket = WsWebSocket;
+    });
+    afterAll(() => {
+      if (!hadWebSocket) delete globals.WebSocket;
+    });
+
+    it("polls over fetch and upgrades to the native WebSocket transport (SocketWithUpgrade)", async () => {
+      const harness = await startServer();
+      const serverSocketPromise = nextConnection(harness);
+      const client = new SocketWithUpgrade(`http://127.0.0.1:${harness.port}`, {
+        transports: [Fetch, WebSocket],
+        extraHeaders: { "x-fetch": "yes" },
+        query: { room: "7" },
+      });
+      openClients.push(client);
+      client.binaryType = "arraybuffer";
+      const upgraded = once(client, "upgrade");
+      await once(client, "open");
+      expect(client.transport.name).toBe("polling");
+      const serverSocket = await serverSocketPromise;
+      expect(serverSocket.request.headers["x-fetch"]).toBe("yes");
+      expect(serverSocket.request.url).toContain("room=7");
+      const polled = collect(serverSocket, "message", 2);
+      client.send("over fetch");
+      client.send(new Uint8Array([1, 2, 3]));
+      const [text, bytes] = await polled;
+      expect(text).toBe("over fetch");
+      expect([...(bytes as Buffer)]).toEqual([1, 2, 3]);
+
+      await upgraded;
+      expect(client.transport.name).toBe("websocket");
+      const got = collect(client, "message", 2);
+      serverSocket.send("over native websocket");
+      serverSocket.send(Buffer.from([250, 251]));
+      const [fromServer, binary] = await got;
+      expect(fromServer).toBe("over native websocket");
+      expect(binary).toBeInstanceOf(ArrayBuffer);
+      expect([...new Uint8Array(binary as ArrayBuffer)]).toEqual([250, 251]);
+      const closed = once<[string]>(serverSocket, "close");
+      client.close();
+      expect((await closed)[0]).toBe("transport close");
+    });
+
+    it("opens directly over WebSocket with SocketWithoutUpgrade and never probes", async () => {
+      const harness = await startServer();
+      const client = new SocketWithoutUpgrade(`http://127.0.0.1:${harness.port}`, { transports: [WebSocket] });
+      openClients.push(client);
+      const handshake = once<[{ upgrades: string[] }]>(client, "handshake");
+      await once(client, "open");
+      expect((await handshake)[0].upgrades).toEqual([]);
+      expect(client.transport.name).toBe("websocket");
+    });
+
+    it("refuses transport names in SocketWithoutUpgrade with an actionable error", () => {
+      expect(() => new SocketWithoutUpgrade({ transports: ["polling"] })).toThrow(/transport classes/);
     });
   });
 
