@@ -11,11 +11,14 @@ import {
   type RawData,
 } from "./commons";
 import type { BinaryPlatform } from "./platform";
-import { createFrameDecoderStream, createFrameEncoderStream, frameBytes } from "./stream";
 
 const BASE64_MARKER = 98; // "b"
 
-/** The protocol 4 codec (engine.io-parser 5's API plus Sockwave's synchronous helpers). */
+/**
+ * The protocol 4 packet and payload codec (engine.io-parser 5's API plus Sockwave's synchronous
+ * helpers). The WebTransport streams (stream.ts) are built on it in each entry point, apart, so that
+ * bundlers drop them when unused.
+ */
 export interface PacketCodec {
   /**
    * Encodes one packet for a transport. Binary data is passed through as it is when the transport
@@ -28,18 +31,12 @@ export interface PacketCodec {
   encodePayload(packets: Packet[], callback: (encodedPayload: string) => void): void;
   /** Decodes a polling body; decoding stops after the first error packet, which is included. */
   decodePayload(encodedPayload: string, binaryType?: BinaryType): Packet[];
-  /** WebTransport: a stream turning packets into length-prefixed frames. */
-  createPacketEncoderStream(): TransformStream<Packet, Uint8Array>;
-  /** WebTransport: a stream turning frames back into packets; frames above `maxPayload` bytes are an error. */
-  createPacketDecoderStream(maxPayload: number, binaryType?: BinaryType): TransformStream<Uint8Array, Packet>;
   /** Sockwave addition: `encodePacket` without the callback. Throws a TypeError for Blob data. */
   encodePacketSync(packet: Packet, supportsBinary: boolean): string | ArrayBuffer | ArrayBufferView;
   /** Sockwave addition: `encodePayload` without the callback. Throws a TypeError for Blob data. */
   encodePayloadSync(packets: Packet[]): string;
   /** Sockwave addition: the bytes of a packet (UTF-8 text, or the binary data as it is; a Buffer in Node). */
   encodePacketToBytes(packet: Packet): Uint8Array;
-  /** Sockwave addition: the complete WebTransport frame of a packet, header and payload in one chunk. */
-  encodePacketToFrame(packet: Packet): Uint8Array;
 }
 
 function blobError(): TypeError {
@@ -134,9 +131,6 @@ export function createPacketCodec(platform: BinaryPlatform): PacketCodec {
   }
 
   return {
-    createPacketEncoderStream: () => createFrameEncoderStream(encodePacketToBytes),
-    createPacketDecoderStream: (maxPayload, binaryType) => createFrameDecoderStream(maxPayload, binaryType, decodePacket),
-    encodePacketToFrame: (packet) => frameBytes(encodePacketToBytes(packet), isBufferSource(packet.data)),
     encodePacket,
     decodePacket,
     encodePayload,

@@ -2,6 +2,7 @@
 // followed by its bytes. One encoded frame is one contiguous chunk.
 
 import { bytesOf, errorPacket, isBinary, isBlob, isBufferSource, type BinaryType, type Packet } from "./commons";
+import type { PacketCodec } from "./codec";
 
 const SHORT_LENGTH_LIMIT = 126;
 const MEDIUM_LENGTH_MARKER = 126;
@@ -10,7 +11,7 @@ const BINARY_FLAG = 0x80;
 const TWO_POW_32 = 2 ** 32;
 
 /** Prefixes an encoded packet with its WebTransport frame header. */
-export function frameBytes(payload: Uint8Array, binary: boolean): Uint8Array {
+function frameBytes(payload: Uint8Array, binary: boolean): Uint8Array {
   const length = payload.length;
   const headerLength = length < SHORT_LENGTH_LIMIT ? 1 : length < 65536 ? 3 : 9;
   const frame = new Uint8Array(headerLength + length);
@@ -30,10 +31,13 @@ export function frameBytes(payload: Uint8Array, binary: boolean): Uint8Array {
   return frame;
 }
 
+/** The complete WebTransport frame of a packet, header and payload in one chunk. */
+export function encodeFrame(codec: PacketCodec, packet: Packet): Uint8Array {
+  return frameBytes(codec.encodePacketToBytes(packet), isBinary(packet.data));
+}
+
 /** Packets in, frames out. Blob data is read asynchronously (frame order is kept). */
-export function createFrameEncoderStream(
-  encodePacketToBytes: (packet: Packet) => Uint8Array,
-): TransformStream<Packet, Uint8Array> {
+export function createFrameEncoderStream(codec: PacketCodec): TransformStream<Packet, Uint8Array> {
   return new TransformStream<Packet, Uint8Array>({
     async transform(packet, controller) {
       const data = packet.data;
@@ -42,7 +46,7 @@ export function createFrameEncoderStream(
         controller.enqueue(frameBytes(new Uint8Array(await data.arrayBuffer()), true));
         return;
       }
-      controller.enqueue(frameBytes(encodePacketToBytes(packet), isBinary(data)));
+      controller.enqueue(encodeFrame(codec, packet));
     },
   });
 }
@@ -110,9 +114,9 @@ let textDecoder: TextDecoder | undefined;
  * after which the stream ignores its input (the official one keeps buffering it).
  */
 export function createFrameDecoderStream(
+  codec: PacketCodec,
   maxPayload: number,
   binaryType: BinaryType | undefined,
-  decodePacket: (encoded: string | Uint8Array, binaryType?: BinaryType) => Packet,
 ): TransformStream<Uint8Array, Packet> {
   const queue = new ChunkQueue();
   let state = DecoderState.Header;
@@ -156,7 +160,7 @@ export function createFrameDecoderStream(
         } else {
           if (queue.length < expectedLength) return;
           const payload = queue.take(expectedLength);
-          controller.enqueue(decodePacket(binary ? payload : (textDecoder ??= new TextDecoder()).decode(payload), binaryType));
+          controller.enqueue(codec.decodePacket(binary ? payload : (textDecoder ??= new TextDecoder()).decode(payload), binaryType));
           state = DecoderState.Header;
           continue;
         }
