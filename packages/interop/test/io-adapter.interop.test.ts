@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Server, type ServerOptions } from "socket.io";
-import { io, type Socket as ClientSocket } from "socket.io-client";
+import { io } from "socket.io-client";
 import {
   Adapter,
   MessageType,
@@ -14,10 +14,11 @@ import {
 } from "@sockwave/io-adapter";
 import {
   InProcessBus,
+  createHarness,
   scenariosFor,
   type ClusterOptions,
-  type ConformanceCluster,
   type ConformanceHarness,
+  type StartedServer,
   type KitClient,
   type KitNamespace,
 } from "@sockwave/io-adapter/testing";
@@ -66,52 +67,24 @@ function officialAdapterOn(bus: InProcessBus): AdapterOption {
 type AdapterOption = ServerOptions["adapter"];
 
 function harness(adapterFor: (node: number, options: ClusterOptions) => AdapterOption, supportsRecovery: boolean): ConformanceHarness {
-  return {
+  return createHarness({
     supports: { connectionStateRecovery: supportsRecovery },
-    async createNodes(count, options): Promise<ConformanceCluster> {
-      const started = await Promise.all(
-        Array.from({ length: count }, async (_, node) => {
+    startServers: (count, options) =>
+      Promise.all(
+        Array.from({ length: count }, async (_, node): Promise<StartedServer> => {
           const http = createServer();
           const server = new Server(http, {
             adapter: adapterFor(node, options),
             ...(options.connectionStateRecovery ? { connectionStateRecovery: {} } : {}),
           });
           await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-          return { server, port: (http.address() as AddressInfo).port };
+          const { port } = http.address() as AddressInfo;
+          return { namespace: server.of("/") as unknown as KitNamespace, url: `http://127.0.0.1:${port}`, close: () => server.close() };
         }),
-      );
-      const namespaces = started.map(({ server }) => server.of("/") as unknown as KitNamespace);
-      for (const namespace of namespaces) {
-        for (let attempt = 0; (await namespace.adapter.serverCount()) !== count; attempt++) {
-          if (attempt > 500) throw new Error(`the nodes never saw each other (${count} expected)`);
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      }
-      const clients: ClientSocket[] = [];
-      return {
-        nodes: started.map(({ port }, index) => ({
-          namespace: namespaces[index]!,
-          connect: ({ auth }) =>
-            new Promise<KitClient>((resolve, reject) => {
-              const client = io(`http://127.0.0.1:${port}`, {
-                auth,
-                transports: ["websocket"],
-                reconnectionDelay: 20,
-                reconnectionDelayMax: 50,
-                forceNew: true,
-              });
-              clients.push(client);
-              client.once("connect", () => resolve(client as unknown as KitClient));
-              client.once("connect_error", reject);
-            }),
-        })),
-        async close() {
-          for (const client of clients) client.disconnect();
-          await Promise.all(started.map(({ server }) => server.close()));
-        },
-      };
-    },
-  };
+      ),
+    openClient: (url, auth) =>
+      io(url, { auth, transports: ["websocket"], reconnectionDelay: 20, reconnectionDelayMax: 50, forceNew: true }) as unknown as KitClient,
+  });
 }
 
 const inMemory = harness(

@@ -2,7 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { Server } from "@sockwave/io-server";
-import { io, type Socket as ClientSocket } from "@sockwave/io-client";
+import { io } from "@sockwave/io-client";
 import {
   Adapter,
   MessageType,
@@ -16,11 +16,12 @@ import {
   ConformanceError,
   InProcessBus,
   conformanceScenarios,
+  createHarness,
   scenariosFor,
   type AdapterConstructor,
   type ClusterOptions,
-  type ConformanceCluster,
   type ConformanceHarness,
+  type StartedServer,
   type KitClient,
   type KitNamespace,
 } from "@sockwave/io-adapter/testing";
@@ -28,7 +29,7 @@ import {
 // The whole conformance kit, against the real server and client: the in-memory adapter on one
 // node, and the in-process cluster adapters (with and without heartbeats) on three.
 
-async function startNode(adapter: AdapterConstructor | undefined, options: ClusterOptions) {
+async function startNode(adapter: AdapterConstructor | undefined, options: ClusterOptions): Promise<StartedServer> {
   const http: HttpServer = createServer();
   const server = new Server(http, {
     ...(adapter ? { adapter } : {}),
@@ -36,47 +37,19 @@ async function startNode(adapter: AdapterConstructor | undefined, options: Clust
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   const { port } = http.address() as AddressInfo;
-  return { server, port };
+  return { namespace: server.of("/") as unknown as KitNamespace, url: `http://127.0.0.1:${port}`, close: () => server.close() };
 }
 
 function harnessFor(makeAdapter: (() => AdapterConstructor) | undefined, supportsRecovery: boolean): ConformanceHarness {
-  return {
+  return createHarness({
     supports: { connectionStateRecovery: supportsRecovery },
-    async createNodes(count, options): Promise<ConformanceCluster> {
+    startServers(count, options) {
       const adapter = makeAdapter?.();
-      const started = await Promise.all(Array.from({ length: count }, () => startNode(adapter, options)));
-      const clients: ClientSocket[] = [];
-      const namespaces = started.map(({ server }) => server.of("/") as unknown as KitNamespace);
-      for (const namespace of namespaces) {
-        for (let attempt = 0; (await namespace.adapter.serverCount()) !== count; attempt++) {
-          if (attempt > 500) throw new Error(`the nodes never saw each other (${count} expected)`);
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-      }
-      return {
-        nodes: started.map(({ port }, index) => ({
-          namespace: namespaces[index]!,
-          connect: ({ auth }) =>
-            new Promise<KitClient>((resolve, reject) => {
-              const client = io(`http://127.0.0.1:${port}`, {
-                auth,
-                transports: ["websocket"],
-                reconnectionDelay: 20,
-                reconnectionDelayMax: 50,
-                forceNew: true,
-              });
-              clients.push(client);
-              client.once("connect", () => resolve(client as unknown as KitClient));
-              client.once("connect_error", reject);
-            }),
-        })),
-        async close() {
-          for (const client of clients) client.disconnect();
-          await Promise.all(started.map(({ server }) => server.close()));
-        },
-      };
+      return Promise.all(Array.from({ length: count }, () => startNode(adapter, options)));
     },
-  };
+    openClient: (url, auth) =>
+      io(url, { auth, transports: ["websocket"], reconnectionDelay: 20, reconnectionDelayMax: 50, forceNew: true }) as unknown as KitClient,
+  });
 }
 
 const harnesses: Array<[string, number, ConformanceHarness]> = [

@@ -26,4 +26,5 @@ export type {
   KitServerSocket,
 } from "./harness";
 export { ConformanceError, assert, assertEqual } from "./assert";
+export { createHarness, type HarnessParts, type StartedServer } from "./create-harness";
 export { InProcessBus, type AdapterConstructor, type BusEndpoint, type InProcessAdapterOptions } from "./in-process-cluster";
