@@ -4,7 +4,6 @@
 
 const quick = process.env.BENCH_QUICK === '1';
 
-/** @typedef {typeof settings} Settings */
 export const settings = {
   quick,
   /** A B A B rounds; the reported ratio is the median of the per-round ratios. */
@@ -24,21 +23,17 @@ export const settings = {
   loadGenerators: 2,
   /** Handshakes in flight per load generator while connecting. */
   connectConcurrency: 25,
-  broadcast: {
+  /** One server, one set of WebSocket clients, several kinds of broadcast in turn. */
+  fanOut: {
     clients: quick ? 300 : 1000,
     broadcasts: quick ? 60 : 150,
+    burstTurns: quick ? 10 : 25,
+    burstPerTurn: 10,
+    roomBroadcasts: quick ? 60 : 150,
+    binaryBroadcasts: quick ? 20 : 50,
+    emptyRoomEmits: quick ? 5_000 : 20_000,
+    emptyRoomPerTurn: 100,
   },
-  burst: {
-    clients: quick ? 300 : 1000,
-    turns: quick ? 10 : 25,
-    perTurn: 10,
-  },
-  room: {
-    clients: quick ? 300 : 1000,
-    broadcasts: quick ? 60 : 150,
-  },
-  binaryBroadcast: { broadcasts: quick ? 20 : 50 },
-  emptyRoom: { emits: quick ? 5_000 : 20_000, perTurn: 100 },
   ack: {
     clients: 100,
     acksPerClient: quick ? 100 : 300,

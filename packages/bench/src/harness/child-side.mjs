@@ -31,17 +31,3 @@ export function answerRequests(handlers) {
     }
   });
 }
-
-/**
- * Polls `condition` until it holds or `timeoutMs` passes.
- * @param {() => boolean} condition
- * @param {number} timeoutMs
- * @param {string} what for the error message
- */
-export async function waitUntil(condition, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}

@@ -34,40 +34,40 @@ async function broadcastCpu({ server, fleet }, plan) {
 /** @type {Scenario[]} */
 export const ioScenarios = [
   {
-    name: `fan-out to ${settings.broadcast.clients} websocket clients`,
+    name: `fan-out to ${settings.fanOut.clients} websocket clients`,
     features: { rooms: true },
     metrics: [
-      { key: 'broadcast', metric: `broadcast to ${settings.broadcast.clients} ws clients, server CPU per delivered msg`, unit: 'µs', target: atMost(0.6) },
-      { key: 'burst', metric: `same, ${settings.burst.perTurn} broadcasts per event-loop turn`, unit: 'µs', target: atMost(0.33) },
+      { key: 'broadcast', metric: `broadcast to ${settings.fanOut.clients} ws clients, server CPU per delivered msg`, unit: 'µs', target: atMost(0.6) },
+      { key: 'burst', metric: `same, ${settings.fanOut.burstPerTurn} broadcasts per event-loop turn`, unit: 'µs', target: atMost(0.33) },
       { key: 'room', metric: 'room broadcast (half the clients), CPU per delivered msg', unit: 'µs', target: guardRail },
       { key: 'binary', metric: 'binary broadcast (1 KB attachment), CPU per delivered msg', unit: 'µs' },
       { key: 'emptyRoom', metric: 'broadcast to an empty room, server CPU per emit', unit: 'µs' },
     ],
     measure: async (context) => {
-      const clients = settings.broadcast.clients;
+      const clients = settings.fanOut.clients;
       await context.fleet.connect({ port: context.port, path: PATH, count: clients, mode: 'websocket', socketIo: true });
-      const broadcast = await broadcastCpu(context, { count: settings.broadcast.broadcasts, perTurn: 1, recipients: clients });
+      const broadcast = await broadcastCpu(context, { count: settings.fanOut.broadcasts, perTurn: 1, recipients: clients });
       const burst = await broadcastCpu(context, {
-        count: settings.burst.turns * settings.burst.perTurn,
-        perTurn: settings.burst.perTurn,
+        count: settings.fanOut.burstTurns * settings.fanOut.burstPerTurn,
+        perTurn: settings.fanOut.burstPerTurn,
         recipients: clients,
       });
       // The server puts every second connection into room "even".
       const room = await broadcastCpu(context, {
-        count: settings.room.broadcasts,
+        count: settings.fanOut.roomBroadcasts,
         perTurn: 1,
         room: 'even',
         recipients: Math.floor(clients / 2),
       });
       const binary = await broadcastCpu(context, {
-        count: settings.binaryBroadcast.broadcasts,
+        count: settings.fanOut.binaryBroadcasts,
         perTurn: 1,
         binary: true,
         recipients: clients,
       });
       const emptyRoom = await broadcastCpu(context, {
-        count: settings.emptyRoom.emits,
-        perTurn: settings.emptyRoom.perTurn,
+        count: settings.fanOut.emptyRoomEmits,
+        perTurn: settings.fanOut.emptyRoomPerTurn,
         room: 'nobody',
         recipients: 0,
       });

@@ -14,7 +14,6 @@ import { runServerProcess } from './server-process.mjs';
  * @typedef {Emitter & {
  *   on(event: 'connection', listener: (socket: ServerSocket) => void): unknown,
  *   to(room: string): Emitter,
- *   of(name: string): { sockets: Map<string, unknown> },
  *   engine: { clientsCount: number },
  * }} IoServer
  */
@@ -38,7 +37,6 @@ function buildIoServer(module, httpServer, features) {
   return {
     // Engine sessions, not namespace sockets: a session lingering after its socket left is a leak too.
     clients: () => io.engine.clientsCount,
-    sockets: () => io.of('/').sockets.size,
     /** @param {{ count: number, perTurn: number, room?: string, binary?: boolean }} args */
     broadcast: (args) =>
       emitInTurns(args.count, args.perTurn, (index) => {
