@@ -153,8 +153,9 @@ export class Client<
   private close(reason: DisconnectReason = "forced server close", discard = false): void {
     if (this.conn.readyState === "open") {
       debug("forcing transport close (%s)", reason);
-      this.conn.close(discard);
+      // Our reason first: an engine that closes synchronously would otherwise report "forced close".
       this.onclose(reason);
+      this.conn.close(discard);
     }
   }
 
@@ -197,22 +198,25 @@ export class Client<
   }
 
   /**
-   * The slow-consumer policy: when a client does not read fast enough, the engine's write buffer
-   * grows. Past `maxOutboundPackets` packets or `maxOutboundBytes` bytes the connection is closed
-   * with the reason "outbound buffer overflow" and the queued data is discarded.
+   * The slow-consumer policy: when a client does not read fast enough, data piles up in the engine's
+   * write buffer and in the transport (the TCP socket). Past `maxOutboundPackets` queued packets or
+   * `maxOutboundBytes` queued bytes the connection is closed with the reason "outbound buffer
+   * overflow" and the queued data is discarded.
    */
   private checkBacklog(encoded: readonly EngineData[]): void {
-    const queued = this.conn.writeBuffer.length;
+    const conn = this.conn;
+    const limits = this.server._outboundLimits;
+    const queued = conn.writeBuffer.length;
     if (queued === 0) {
       this.backlogBytes = 0;
-      return;
+    } else {
+      // Engines flush their whole buffer at once: when only this write is queued, the backlog restarts.
+      const size = sizeOf(encoded);
+      this.backlogBytes = queued <= encoded.length ? size : this.backlogBytes + size;
     }
-    // Engines flush their whole buffer at once: when only this write is queued, the backlog restarts.
-    const size = sizeOf(encoded);
-    this.backlogBytes = queued <= encoded.length ? size : this.backlogBytes + size;
-    const limits = this.server._outboundLimits;
-    if (queued > limits.packets || this.backlogBytes > limits.bytes) {
-      debug("client %s fell behind (%d packets, %d bytes queued)", this.id, queued, this.backlogBytes);
+    const bytes = this.backlogBytes + (conn.bufferedAmount ?? 0);
+    if (queued > limits.packets || bytes > limits.bytes) {
+      debug("client %s fell behind (%d packets, %d bytes queued)", this.id, queued, bytes);
       this.close("outbound buffer overflow", true);
     }
   }

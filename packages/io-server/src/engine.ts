@@ -28,6 +28,8 @@ export interface EngineSocket extends EventEmitter {
   readonly transport: EngineTransport;
   /** Packets accepted by `write()` but not yet handed to the transport. */
   readonly writeBuffer: readonly unknown[];
+  /** Bytes the transport accepted but the network has not taken yet (@sockwave/engine-server). */
+  readonly bufferedAmount?: number;
   write(data: unknown, options?: EngineWriteOptions, callback?: () => void): unknown;
   /** `discard`: drop what is still buffered instead of flushing it first. */
   close(discard?: boolean): unknown;
