@@ -30,11 +30,6 @@ export const PACKET_CODES: Readonly<Record<PacketType, number>> = {
   error: -1,
 };
 
-/** Wire digit (0-6) -> packet type. */
-export const PACKET_TYPES: readonly PacketType[] = ["open", "close", "ping", "pong", "message", "upgrade", "noop"];
-
-export const PARSE_ERROR: Packet = { type: "error", data: "parser error" };
-
 export function isBinaryData(data: unknown): data is BinaryData {
   return Buffer.isBuffer(data) || data instanceof ArrayBuffer || ArrayBuffer.isView(data);
 }

@@ -1,7 +1,6 @@
 import type { EventEmitter } from "node:events";
 import debugModule from "debug";
-import * as codecV3 from "./codec/v3";
-import * as codecV4 from "./codec/v4";
+import { decodePacket } from "./codec";
 import { inheritEventEmitter } from "./lean-emitter";
 import type { Packet, RawData } from "./packet";
 import { protocolOf, type EngineRequest } from "./request";
@@ -120,7 +119,7 @@ export abstract class Transport {
   }
 
   protected decodePacket(data: RawData): Packet {
-    return this.protocol === 4 ? codecV4.decodePacket(data) : codecV3.decodePacket(data);
+    return decodePacket(this.protocol, data);
   }
 
   protected onData(data: RawData): void {

@@ -109,10 +109,11 @@ describe("protocol 3 (allowEIO3)", () => {
       await httpRequest(server.port, "POST", path, body);
       expect((await closed)[0]).toBe("parse error");
     }
+    // a binary payload whose length overruns the body is read as engine.io-parser 2 reads it: no crash
     const { socket, path } = await v3Session();
-    const closed = closeEvent(socket);
-    await httpRequest(server.port, "POST", path, Buffer.from([0, 9, 9, 9, 0xff, 0x34]), { "content-type": "application/octet-stream" });
-    expect((await closed)[0]).toBe("parse error");
+    const reply = await httpRequest(server.port, "POST", path, Buffer.from([0, 9, 9, 9, 0xff, 0x34]), { "content-type": "application/octet-stream" });
+    expect(reply.text).toBe("ok");
+    expect(socket.readyState).toBe("open");
   });
 
   it("JSONP polling wraps responses and unescapes posted data", async () => {

@@ -1,8 +1,7 @@
 import type { ServerResponse } from "node:http";
 import { gzip, deflate, type ZlibOptions } from "node:zlib";
 import debugModule from "debug";
-import * as codecV3 from "../codec/v3";
-import * as codecV4 from "../codec/v4";
+import { decodePayload, encodePayload } from "../codec";
 import type { Packet, RawData } from "../packet";
 import type { EngineRequest } from "../request";
 import { Transport, type SendCallback } from "../transport";
@@ -161,7 +160,7 @@ export class Polling extends Transport {
   }
 
   protected override onData(data: RawData): void {
-    const packets = this.protocol === 4 ? codecV4.decodePayload(data as string) : codecV3.decodePayload(data as string | Buffer);
+    const packets = decodePayload(this.protocol, data as string | Buffer);
     for (const packet of packets) {
       if (packet.type === "close") {
         debug("got xhr close packet");
@@ -193,7 +192,7 @@ export class Polling extends Transport {
         break;
       }
     }
-    const data = this.protocol === 4 ? codecV4.encodePayload(packets) : codecV3.encodePayload(packets, this.supportsBinary);
+    const data = encodePayload(this.protocol, packets, this.supportsBinary);
     this.write(data, compress);
   }
 

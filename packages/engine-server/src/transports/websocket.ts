@@ -1,7 +1,7 @@
 import type { Socket as NetSocket } from "node:net";
 import debugModule from "debug";
 import type { WebSocket as WsWebSocket } from "ws";
-import * as codecV3 from "../codec/v3";
+import { encodePacketV3 } from "../codec";
 import { PACKET_CODES, isBinaryData, toBuffer, type Packet, type PacketType, type RawData } from "../packet";
 import { PreparedMessage } from "../prepared-message";
 import type { EngineRequest } from "../request";
@@ -155,7 +155,7 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
   }
 
   private encodeForWs(packet: Packet): string | Buffer {
-    if (this.protocol === 3) return codecV3.encodePacket(packet, this.supportsBinary);
+    if (this.protocol === 3) return encodePacketV3(packet, this.supportsBinary);
     const data = packet.data;
     if (data !== undefined && isBinaryData(data)) {
       return this.supportsBinary ? toBuffer(data) : "b" + toBuffer(data).toString("base64");
