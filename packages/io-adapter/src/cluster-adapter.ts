@@ -14,7 +14,15 @@ import {
   type UnstampedMessage,
   type UnstampedResponse,
 } from "./cluster-messages";
-import type { AckCallback, AdapterNamespace, AdapterPacket, AdapterSocket, BroadcastOptions, Room } from "./types";
+import type {
+  AckCallback,
+  AdapterNamespace,
+  AdapterPacket,
+  AdapterSocket,
+  BroadcastOptions,
+  RemoteSocketDetails,
+  Room,
+} from "./types";
 
 /** How long a request to the other nodes waits for their answers, unless `timeout()` says otherwise. */
 export const DEFAULT_REQUEST_TIMEOUT = 5000;
@@ -37,6 +45,8 @@ interface PendingRequest {
   received: number;
   /** Nodes still to answer, when known; answers from others (or a second answer) are ignored. */
   readonly missing: Set<ServerId> | undefined;
+  /** Nodes that answered, when the responders are only counted: a second answer is ignored. */
+  readonly answered: Set<ServerId>;
   readonly timer: NodeJS.Timeout;
   settle(error: Error | null): void;
 }
@@ -210,7 +220,8 @@ export abstract class ClusterAdapter extends Adapter {
         const request = this.requests.get(requestId);
         if (request === undefined || request.type !== MessageType.FETCH_SOCKETS) return;
         if (!this.countAnswer(request, response.uid)) return;
-        for (const socket of sockets) request.responses.push(socket);
+        // Remote sockets reach user code as RemoteSocket objects: drop entries that cannot be one.
+        for (const socket of sockets) if (isSocketDetails(socket)) request.responses.push(socket);
         this.settleIfComplete(requestId, request);
         return;
       }
@@ -229,7 +240,8 @@ export abstract class ClusterAdapter extends Adapter {
 
   /** Records one node's answer; false when it is not one the request waits for. */
   private countAnswer(request: PendingRequest, uid: ServerId): boolean {
-    if (request.missing !== undefined && !request.missing.delete(uid)) return false;
+    if (request.missing !== undefined ? !request.missing.delete(uid) : request.answered.has(uid)) return false;
+    if (request.missing === undefined) request.answered.add(uid);
     request.received++;
     return true;
   }
@@ -287,6 +299,7 @@ export abstract class ClusterAdapter extends Adapter {
       expected: responders.count,
       received: 0,
       missing,
+      answered: new Set(),
       timer,
       settle: (error) => settle(error, responses),
     });
@@ -444,12 +457,16 @@ export abstract class ClusterAdapter extends Adapter {
   }
 }
 
+function isSocketDetails(value: unknown): value is RemoteSocketDetails {
+  return isRecord(value) && typeof value.id === "string" && isRoomList(value.rooms) && isRecord(value.handshake);
+}
+
 function isPacket(value: unknown): value is AdapterPacket {
   return isRecord(value) && typeof value.type === "number";
 }
 
 /** A local socket as another node sees it in a fetchSockets answer. */
-function describeSocket(socket: AdapterSocket): { id: string; handshake: object; rooms: Room[]; data: unknown } {
+function describeSocket(socket: AdapterSocket): RemoteSocketDetails {
   // The session store may hold circular references and is meaningless on another node.
   const { sessionStore: _sessionStore, ...handshake } = socket.handshake as Record<string, unknown>;
   return { id: socket.id, handshake, rooms: [...socket.rooms], data: socket.data };

@@ -327,3 +327,51 @@ describe("requests that cannot complete", () => {
     expect(outcome[1]).toEqual(["once"]);
   });
 });
+
+describe("answers from a misbehaving node", () => {
+  /** A member that answers every FETCH_SOCKETS twice, with junk among the sockets of the first answer. */
+  function rogueOn(bus: InProcessBus, nsp: TestNamespace) {
+    const rogue = bus.connect(
+      "rogue",
+      nsp,
+      (message) => {
+        if (message.type !== MessageType.FETCH_SOCKETS) return;
+        const answer = (sockets: unknown[]) =>
+          void rogue.respond(message.uid, {
+            uid: "rogue",
+            nsp: "/",
+            type: MessageType.FETCH_SOCKETS_RESPONSE,
+            data: { requestId: message.data.requestId, sockets },
+          });
+        answer([{ id: "remote-1", handshake: {}, rooms: ["remote-1"], data: 1 }, null, { id: 5 }, "x"]);
+        answer([{ id: "remote-2", handshake: {}, rooms: ["remote-2"], data: 2 }]);
+      },
+      () => undefined,
+    );
+    return rogue;
+  }
+
+  it("keeps only the entries of a fetchSockets answer that describe sockets", async () => {
+    const bus = new InProcessBus();
+    const nodes = cluster(bus.clusterAdapter(), 1);
+    const local = nodes[0]!.connect();
+    const rogue = rogueOn(bus, nodes[0]!);
+    const sockets = await nodes[0]!.adapter.fetchSockets(to([]));
+    rogue.leave();
+    expect(sockets).toEqual([local, { id: "remote-1", handshake: {}, rooms: ["remote-1"], data: 1 }]);
+  });
+
+  it("counts one answer per node: a second answer does not stand in for a silent node", async () => {
+    const bus = new InProcessBus();
+    const nodes = cluster(bus.clusterAdapter(), 1);
+    const rogue = rogueOn(bus, nodes[0]!);
+    const silent = bus.connect("silent", nodes[0]!, () => undefined, () => undefined);
+    const outcome = await nodes[0]!.adapter.fetchSockets(to([], [], { timeout: 100 })).then(
+      (sockets) => sockets,
+      (err: unknown) => err as Error,
+    );
+    rogue.leave();
+    silent.leave();
+    expect((outcome as Error).message).toBe("timeout reached: only 1 responses received out of 2");
+  });
+});
