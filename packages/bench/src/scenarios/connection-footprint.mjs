@@ -24,9 +24,10 @@ async function waitForClientCount(server, expected) {
   while (Date.now() < deadline) {
     count = await server.request('clients');
     if (count === expected) {
-      // Closed sessions may still be referenced for a moment (pending close callbacks, sockets
-      // being destroyed); a short idle pause lets both servers finish before the heap is read.
-      if (expected === 0) await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      // The count changes before everything behind it is done (a polling client's pending GET
+      // may still be on its way; a closed session's sockets are still being destroyed): a short
+      // idle pause lets both servers finish before the heap is read.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       return;
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
