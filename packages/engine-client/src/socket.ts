@@ -323,7 +323,8 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
 
   /** Sends what is buffered if the transport can take it. */
   protected flush(): void {
-    if (this.readyState !== "closed" && this.transport.writable && !this.upgrading && this.writeBuffer.length > 0) {
+    // No transport at all when none was available: the packets stay buffered.
+    if (this.readyState !== "closed" && this.transport?.writable && !this.upgrading && this.writeBuffer.length > 0) {
       const packets = this.writablePackets();
       debug("flushing %d packets in socket", packets.length);
       this.transport.send(packets);
