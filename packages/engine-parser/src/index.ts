@@ -1,29 +1,9 @@
-// The Node build. The browser build (index.browser.ts) exports the same API over browser binary types.
-import { nodePlatform } from "./node/platform";
-import { createPacketCodec } from "./codec";
-import type { BinaryType, Packet } from "./commons";
-import { createFrameDecoderStream, createFrameEncoderStream, encodeFrame } from "./stream";
+// @sockwave/engine-parser: the Engine.IO protocol 4 codec with the API of engine.io-parser 5.2.
+// The browser build is this same entry with ./node/platform swapped for ./browser/platform.
+export type { BinaryData, BinaryType, Packet, PacketOptions, PacketType, RawData } from "./commons";
+export { decodePacket, encodePacket, encodePacketSync, encodePacketToBytes, encodeTextPacket } from "./packet";
+export { decodePayload, encodePayload, encodePayloadSync } from "./payload";
+export { createPacketDecoderStream, createPacketEncoderStream, encodePacketToFrame } from "./stream";
 
-const codec = createPacketCodec(nodePlatform);
-
-export const {
-  encodePacket,
-  decodePacket,
-  encodePayload,
-  decodePayload,
-  encodePacketSync,
-  encodePayloadSync,
-  encodePacketToBytes,
-} = codec;
-
-/** WebTransport: a stream turning packets into length-prefixed frames. */
-export const createPacketEncoderStream = (): TransformStream<Packet, Uint8Array> => createFrameEncoderStream(codec);
-
-/** WebTransport: a stream turning frames back into packets; frames above `maxPayload` bytes are an error. */
-export const createPacketDecoderStream = (maxPayload: number, binaryType?: BinaryType): TransformStream<Uint8Array, Packet> =>
-  createFrameDecoderStream(codec, maxPayload, binaryType);
-
-/** Sockwave addition: the complete WebTransport frame of a packet, header and payload in one chunk. */
-export const encodePacketToFrame = (packet: Packet): Uint8Array => encodeFrame(codec, packet);
-
-export * from "./exports";
+/** The Engine.IO protocol revision this codec speaks. */
+export const protocol = 4;

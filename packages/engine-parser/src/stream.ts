@@ -2,7 +2,7 @@
 // followed by its bytes. One encoded frame is one contiguous chunk.
 
 import { bytesOf, errorPacket, isBinary, isBlob, isBufferSource, type BinaryType, type Packet } from "./commons";
-import type { PacketCodec } from "./codec";
+import { decodePacket, encodePacketToBytes } from "./packet";
 
 const SHORT_LENGTH_LIMIT = 126;
 const MEDIUM_LENGTH_MARKER = 126;
@@ -31,13 +31,13 @@ function frameBytes(payload: Uint8Array, binary: boolean): Uint8Array {
   return frame;
 }
 
-/** The complete WebTransport frame of a packet, header and payload in one chunk. */
-export function encodeFrame(codec: PacketCodec, packet: Packet): Uint8Array {
-  return frameBytes(codec.encodePacketToBytes(packet), isBinary(packet.data));
+/** Sockwave addition: the complete WebTransport frame of a packet, header and payload in one chunk. */
+export function encodePacketToFrame(packet: Packet): Uint8Array {
+  return frameBytes(encodePacketToBytes(packet), isBinary(packet.data));
 }
 
-/** Packets in, frames out. Blob data is read asynchronously (frame order is kept). */
-export function createFrameEncoderStream(codec: PacketCodec): TransformStream<Packet, Uint8Array> {
+/** WebTransport: packets in, frames out. Blob data is read asynchronously (frame order is kept). */
+export function createPacketEncoderStream(): TransformStream<Packet, Uint8Array> {
   return new TransformStream<Packet, Uint8Array>({
     async transform(packet, controller) {
       const data = packet.data;
@@ -46,7 +46,7 @@ export function createFrameEncoderStream(codec: PacketCodec): TransformStream<Pa
         controller.enqueue(frameBytes(new Uint8Array(await data.arrayBuffer()), true));
         return;
       }
-      controller.enqueue(encodeFrame(codec, packet));
+      controller.enqueue(encodePacketToFrame(packet));
     },
   });
 }
@@ -110,14 +110,10 @@ const enum DecoderState {
 let textDecoder: TextDecoder | undefined;
 
 /**
- * Frames in, packets out. A zero length or a length above `maxPayload` yields one error packet,
+ * WebTransport: frames in, packets out. A zero length or a length above `maxPayload` yields one error packet,
  * after which the stream ignores its input (the official one keeps buffering it).
  */
-export function createFrameDecoderStream(
-  codec: PacketCodec,
-  maxPayload: number,
-  binaryType: BinaryType | undefined,
-): TransformStream<Uint8Array, Packet> {
+export function createPacketDecoderStream(maxPayload: number, binaryType?: BinaryType): TransformStream<Uint8Array, Packet> {
   const queue = new ChunkQueue();
   let state = DecoderState.Header;
   let expectedLength = 0;
@@ -160,7 +156,7 @@ export function createFrameDecoderStream(
         } else {
           if (queue.length < expectedLength) return;
           const payload = queue.take(expectedLength);
-          controller.enqueue(codec.decodePacket(binary ? payload : (textDecoder ??= new TextDecoder()).decode(payload), binaryType));
+          controller.enqueue(decodePacket(binary ? payload : (textDecoder ??= new TextDecoder()).decode(payload), binaryType));
           state = DecoderState.Header;
           continue;
         }

@@ -1,0 +1,83 @@
+// Protocol 4 packets: text is the type digit followed by the data; binary is sent as it is where the
+// transport supports it, else as "b" + base64.
+import {
+  digitOf,
+  errorPacket,
+  isBinary,
+  isBlob,
+  isBufferSource,
+  packetTypeOfCharCode,
+  type BinaryType,
+  type Packet,
+  type PacketType,
+  type RawData,
+} from "./commons";
+import { encodeUtf8, fromBase64, mapBinary, toBase64, toBytes } from "./node/platform";
+
+const BASE64_MARKER = 98; // "b"
+
+export function blobError(): TypeError {
+  return new TypeError(
+    "engine-parser: a Blob cannot be encoded synchronously; use encodePacket/encodePayload, which accept Blobs",
+  );
+}
+
+/**
+ * Sockwave addition: the text form of a packet from its type and string data, for hot paths that
+ * already know their data is text (`encodeTextPacket("message", "hello")` is `"4hello"`).
+ */
+export function encodeTextPacket(type: PacketType, data?: string): string {
+  // like the official parser: absent or empty data adds nothing
+  return data ? digitOf(type) + data : digitOf(type);
+}
+
+/** Sockwave addition: `encodePacket` without the callback. Throws a TypeError for Blob data. */
+export function encodePacketSync(packet: Packet, supportsBinary: boolean): string | ArrayBuffer | ArrayBufferView {
+  const data = packet.data;
+  if (isBufferSource(data)) return supportsBinary ? data : "b" + toBase64(data);
+  if (isBlob(data)) throw blobError();
+  return encodeTextPacket(packet.type, data);
+}
+
+/**
+ * Encodes one packet for a transport. Binary data is passed through as it is when the transport
+ * `supportsBinary`, else sent as "b" + base64; text is the type digit followed by the data. The
+ * callback runs synchronously, except for a Blob to be sent as base64 (it has to be read first).
+ */
+export function encodePacket(packet: Packet, supportsBinary: boolean, callback: (encodedPacket: RawData) => void): void {
+  const data = packet.data;
+  if (isBlob(data)) {
+    if (supportsBinary) return callback(data);
+    void data.arrayBuffer().then((buffer) => callback("b" + toBase64(buffer)));
+    return;
+  }
+  callback(encodePacketSync(packet, supportsBinary));
+}
+
+/**
+ * Decodes one packet: text, "b" + base64, or binary (a message). Binary comes back as a Buffer in
+ * Node, an ArrayBuffer in browsers, or as `binaryType` asks. Unreadable input gives
+ * `{ type: "error", data: "parser error" }`.
+ */
+export function decodePacket(encodedPacket: RawData, binaryType?: BinaryType): Packet {
+  if (typeof encodedPacket !== "string") {
+    // untyped callers may hand over anything: only real binary is a message
+    if (!isBinary(encodedPacket)) return errorPacket();
+    return { type: "message", data: mapBinary(encodedPacket, binaryType) };
+  }
+  const first = encodedPacket.charCodeAt(0);
+  if (first === BASE64_MARKER) {
+    return { type: "message", data: mapBinary(fromBase64(encodedPacket.substring(1)), binaryType) };
+  }
+  const type = packetTypeOfCharCode(first);
+  if (type === undefined) return errorPacket();
+  return encodedPacket.length > 1 ? { type, data: encodedPacket.substring(1) } : { type };
+}
+
+/** Sockwave addition: the bytes of a packet (UTF-8 text, or the binary data as it is; a Buffer in Node). */
+export function encodePacketToBytes(packet: Packet): Uint8Array {
+  const data = packet.data;
+  if (isBufferSource(data)) return toBytes(data);
+  if (isBlob(data)) throw blobError();
+  return encodeUtf8(encodeTextPacket(packet.type, data));
+}
