@@ -41,6 +41,8 @@ function bundleBrowserEntry(options: Pick<BuildOptions, "format" | "globalName" 
   });
 }
 
+/** How each server socket closed, by session id. */
+const serverCloseReasons = new Map<string, Promise<string>>();
 let http: HttpServer;
 let engine: EngineServer;
 let browser: Browser;
@@ -62,6 +64,7 @@ beforeAll(async () => {
   // Echo every message, so the page checks the round trip itself.
   engine.on("connection", (socket: ServerSocket) => {
     socket.on("message", (data) => socket.send(data));
+    serverCloseReasons.set(socket.id, new Promise((resolve) => socket.once("close", resolve)));
   });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -158,6 +161,30 @@ describe("the browser build in Chromium", () => {
     const result = await runInPage("websocket-only");
     expect(result.transports).toEqual(["websocket"]);
     expect(result.messages).toEqual(["héllo from the page", [1, 2, 250]]);
+  });
+
+  it("closes silently on beforeunload with closeOnBeforeunload, and on the window's offline event", async () => {
+    const result = await page.evaluate(async () => {
+      interface PageSocket {
+        id: string;
+        readyState: string;
+        once(event: string, listener: (...args: unknown[]) => void): PageSocket;
+      }
+      const lib = (globalThis as unknown as { eio: { Socket: new (opts: object) => PageSocket } }).eio;
+      const opened = (socket: PageSocket): Promise<void> => new Promise((resolve) => socket.once("open", () => resolve()));
+      const leaving = new lib.Socket({ closeOnBeforeunload: true, upgrade: false });
+      const offline = new lib.Socket({ upgrade: false });
+      await Promise.all([opened(leaving), opened(offline)]);
+      const leavingId = leaving.id;
+      const offlineClose = new Promise<unknown[]>((resolve) => offline.once("close", (...args) => resolve(args)));
+      dispatchEvent(new Event("beforeunload"));
+      dispatchEvent(new Event("offline"));
+      const [reason, description] = await offlineClose;
+      return { leavingId, offlineReason: reason, offlineDescription: description };
+    });
+    expect(result.offlineReason).toBe("transport close");
+    expect(result.offlineDescription).toEqual({ description: "network connection lost" });
+    expect(await serverCloseReasons.get(result.leavingId)).toBe("transport close");
   });
 
   it("bundles no Node module into the browser build", async () => {
