@@ -6,8 +6,18 @@ import { PacketType, type Packet } from "@sockwave/io-parser";
  */
 export const MAX_ARGUMENTS = 10_000;
 
-/** Event names only the client itself may emit; a server sending them would corrupt the socket's state. */
-const RESERVED_EVENT_NAMES = new Set(["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"]);
+/**
+ * Event names only the client itself emits: the application may not emit them, and a server sending them
+ * would corrupt the socket's state.
+ */
+export const RESERVED_EVENT_NAMES: readonly unknown[] = [
+  "connect",
+  "connect_error",
+  "disconnect",
+  "disconnecting",
+  "newListener",
+  "removeListener",
+];
 
 /**
  * Checks a decoded packet before any socket sees it. socket.io-parser validates payloads already,
@@ -15,35 +25,22 @@ const RESERVED_EVENT_NAMES = new Set(["connect", "connect_error", "disconnect", 
  *
  * @returns why the packet is unacceptable, or `undefined` when it is fine
  */
-export function findPacketProblem(packet: unknown): string | undefined {
-  if (typeof packet !== "object" || packet === null) return "the decoded packet is not an object";
-  const { type, nsp, data, id } = packet as Partial<Packet>;
-  if (typeof nsp !== "string") return "the packet has no namespace";
-  if (id !== undefined && id !== null && !(typeof id === "number" && Number.isSafeInteger(id) && id >= 0)) {
-    return "the packet's ack id is not a non-negative integer";
+export function findPacketProblem(packet: Partial<Packet> | null | undefined): string | undefined {
+  if (!packet || typeof packet.nsp !== "string") return "no namespace";
+  const { type, data, id } = packet;
+  if (id != null && !(Number.isSafeInteger(id) && id >= 0)) return "bad ack id";
+  if (type === PacketType.EVENT || type === PacketType.BINARY_EVENT || type === PacketType.ACK || type === PacketType.BINARY_ACK) {
+    const isEvent = type === PacketType.EVENT || type === PacketType.BINARY_EVENT;
+    if (!Array.isArray(data)) return "payload not an array";
+    if (data.length > MAX_ARGUMENTS) return `${data.length} arguments (at most ${MAX_ARGUMENTS})`;
+    if (!isEvent) return id == null ? "ACK without id" : undefined;
+    const name: unknown = data[0];
+    if (typeof name === "number") return undefined;
+    if (typeof name !== "string") return "event name not a string or number";
+    if (RESERVED_EVENT_NAMES.includes(name)) return `reserved event "${name}"`;
+    return undefined;
   }
-  switch (type) {
-    case PacketType.CONNECT:
-    case PacketType.DISCONNECT:
-    case PacketType.CONNECT_ERROR:
-      // their payloads are checked where they are used, with a clear connect_error for odd shapes
-      return undefined;
-    case PacketType.EVENT:
-    case PacketType.BINARY_EVENT: {
-      if (!Array.isArray(data) || data.length === 0) return "the EVENT payload is not a non-empty array";
-      const name: unknown = data[0];
-      if (typeof name !== "string" && typeof name !== "number") return "the EVENT name is neither a string nor a number";
-      if (typeof name === "string" && RESERVED_EVENT_NAMES.has(name)) return `the server sent the reserved event "${name}"`;
-      if (data.length > MAX_ARGUMENTS) return `the EVENT has ${data.length} arguments (at most ${MAX_ARGUMENTS} are accepted)`;
-      return undefined;
-    }
-    case PacketType.ACK:
-    case PacketType.BINARY_ACK:
-      if (!Array.isArray(data)) return "the ACK payload is not an array";
-      if (typeof id !== "number") return "the ACK has no id";
-      if (data.length > MAX_ARGUMENTS) return `the ACK has ${data.length} arguments (at most ${MAX_ARGUMENTS} are accepted)`;
-      return undefined;
-    default:
-      return `unknown packet type ${String(type)}`;
-  }
+  return type === PacketType.CONNECT || type === PacketType.DISCONNECT || type === PacketType.CONNECT_ERROR
+    ? undefined // their payloads are checked where they are used, with a clear connect_error for odd shapes
+    : `unknown type ${String(type)}`;
 }

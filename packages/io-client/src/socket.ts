@@ -8,22 +8,13 @@ import {
 } from "@sockwave/engine-client";
 import { PacketType, type Packet } from "@sockwave/io-parser";
 import type { Manager } from "./manager";
+import { RESERVED_EVENT_NAMES } from "./packet-guard";
 import { subscribe } from "./subscribe";
 import type { AllButLast, DecorateAcknowledgements, FirstArg, Last } from "./typed-events";
 
 const debug = createDebug("sockwave:io-client:socket");
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- event arguments are whatever the application sends */
-
-/** Names the application may not emit: the client emits them itself. */
-const RESERVED_EVENTS: Readonly<Record<string, true>> = Object.freeze({
-  connect: true,
-  connect_error: true,
-  disconnect: true,
-  disconnecting: true,
-  newListener: true,
-  removeListener: true,
-});
 
 /** Received events kept while the socket waits for its CONNECT reply; more means the server is misbehaving. */
 const MAX_RECEIVE_BUFFER = 1000;
@@ -166,8 +157,8 @@ export class Socket<
    * Emits while disconnected are buffered (dropped with `volatile`).
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
-    if (typeof ev === "string" && Object.prototype.hasOwnProperty.call(RESERVED_EVENTS, ev)) {
-      throw new Error(`"${ev}" is a reserved event name and cannot be emitted`);
+    if (RESERVED_EVENT_NAMES.includes(ev)) {
+      throw new Error(`"${String(ev)}" is a reserved event name and cannot be emitted`);
     }
     const data: unknown[] = [ev, ...args];
     if (this._opts.retries && !this.flags.fromQueue && !this.flags.volatile) {
