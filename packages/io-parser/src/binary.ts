@@ -61,27 +61,28 @@ export interface Placeholder {
 }
 
 /**
- * Copies `value` with every binary replaced by a numbered placeholder, collecting the binaries
- * in depth-first order. Mirrors the official deconstruction (including its `toJSON` handling)
- * so the JSON and the attachment order are byte-identical.
+ * Copies `value` with every binary replaced by a numbered placeholder, appending the binaries
+ * in depth-first order to `encoded` (whose first item is the packet text, so placeholder n is
+ * item n + 1). Mirrors the official deconstruction (including its `toJSON` handling) so the JSON
+ * and the attachment order are byte-identical.
  */
-export function replaceBinaries(value: unknown, attachments: BinaryData[], afterToJSON = false): unknown {
+export function replaceBinaries(value: unknown, encoded: [unknown, ...BinaryData[]], afterToJSON = false): unknown {
   if (!value) return value;
   if (isBinary(value)) {
-    const placeholder: Placeholder = { _placeholder: true, num: attachments.length };
-    attachments.push(value);
+    const placeholder: Placeholder = { _placeholder: true, num: encoded.length - 1 };
+    encoded.push(value);
     return placeholder;
   }
   if (Array.isArray(value)) {
     const copy = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) copy[i] = replaceBinaries(value[i], attachments);
+    for (let i = 0; i < value.length; i++) copy[i] = replaceBinaries(value[i], encoded);
     return copy;
   }
   if (typeof value === "object" && !(value instanceof Date)) {
-    if (!afterToJSON && hasToJSON(value)) return replaceBinaries(value.toJSON(), attachments, true);
+    if (!afterToJSON && hasToJSON(value)) return replaceBinaries(value.toJSON(), encoded, true);
     const copy: Record<string, unknown> = {};
     for (const key in value) {
-      if (hasOwn.call(value, key)) copy[key] = replaceBinaries((value as Record<string, unknown>)[key], attachments);
+      if (hasOwn.call(value, key)) copy[key] = replaceBinaries((value as Record<string, unknown>)[key], encoded);
     }
     return copy;
   }

@@ -21,9 +21,15 @@ export class Encoder {
     if (type === PacketType.EVENT || type === PacketType.ACK) {
       const data = packet.data;
       if (data != null && this.replacer === undefined) {
-        // The common case: small plain arguments, serialised in the same pass that rules out binaries.
-        const json = stringifyPlain(data);
-        if (json !== undefined) return [header(type, undefined, packet.nsp, packet.id) + json];
+        // The common case: small plain arguments, serialised in one pass that also collects binaries.
+        const encoded: EncodedPacket = [""];
+        const json = stringifyPlain(data, encoded);
+        if (json !== undefined) {
+          const attachments = encoded.length - 1;
+          const encodedType = attachments === 0 ? type : type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
+          encoded[0] = header(encodedType, attachments, packet.nsp, packet.id) + json;
+          return encoded;
+        }
       }
       if (Array.isArray(data) ? arrayHasBinary(data) : hasBinary(data)) {
         return this.encodeWithAttachments(
@@ -40,10 +46,10 @@ export class Encoder {
     type: PacketType.BINARY_EVENT | PacketType.BINARY_ACK,
     packet: Packet,
   ): EncodedPacket {
-    const attachments: BinaryData[] = [];
-    const data = replaceBinaries(packet.data, attachments);
-    const text = header(type, attachments.length, packet.nsp, packet.id) + this.json(data);
-    return [text, ...attachments];
+    const encoded: EncodedPacket = [""];
+    const data = replaceBinaries(packet.data, encoded);
+    encoded[0] = header(type, encoded.length - 1, packet.nsp, packet.id) + this.json(data);
+    return encoded;
   }
 
   private json(data: unknown): string {

@@ -1,7 +1,7 @@
 export { Encoder, type EncodedPacket, type JSONReplacer } from "./encoder";
 export { Decoder, type DecoderEvents, type DecoderOptions, type JSONReviver } from "./decoder";
 export { DecodeError } from "./errors";
-export { isPacketValid } from "./validation";
+export { isPacketValid, RESERVED_EVENTS } from "./validation";
 export { isBinary, hasBinary } from "./binary";
 export type { TypedEmitter, EventsMap } from "./emitter";
 export {

@@ -1,9 +1,14 @@
+import { isBinary } from "./binary";
+import type { BinaryData } from "./packet";
+
 /**
- * A JSON serialiser for small, plain values: the arguments of a typical event. It produces exactly
- * what JSON.stringify would, and gives up (returns undefined) on anything that is not plain data -
- * binaries, objects with toJSON, class instances, BigInt - or when the value is large or deep.
- * Giving up is cheap (bounded by the budget); the caller then scans and stringifies the usual way.
- * Walking the value once here also proves it holds no binary, so no separate scan is needed.
+ * A JSON serialiser for small, plain values: the arguments of a typical event. Binaries become
+ * `{"_placeholder":true,"num":n}` and are appended to the caller's list, so the output is exactly
+ * what the official deconstruct-then-JSON.stringify produces. It gives up (returns undefined) on
+ * anything else that is not plain data - objects with toJSON, class instances, BigInt - or when
+ * the value is large or deep; giving up is cheap (bounded by the budget) and the caller then
+ * scans and stringifies the usual way. One walk replaces the binary scan, the copy and the
+ * stringify of the usual way.
  */
 
 /** Most values (array items, object entries) serialised before giving up: past this, JSON.stringify wins. */
@@ -13,12 +18,26 @@ const MAX_DEPTH = 8;
 /** Longer strings are escaped by JSON.stringify, faster than a JS loop over their characters. */
 const MAX_SCANNED_STRING = 64;
 
+/** Where found binaries go; placeholder n is the binary at index n + 1 (index 0 holds the text). */
+export type AttachmentSink = [unknown, ...BinaryData[]];
+
 let budget = 0;
 
-/** JSON for `value` if it is small plain data, otherwise undefined. */
-export function stringifyPlain(value: unknown): string | undefined {
+/**
+ * JSON for `value` if it is small plain data, otherwise undefined (and the sink is left with
+ * its first item only). Binaries found are pushed to `sink`.
+ */
+export function stringifyPlain(value: unknown, sink: AttachmentSink): string | undefined {
+  // Saved and restored: a getter may, however unlikely, encode another packet meanwhile.
+  const outerBudget = budget;
   budget = NODE_BUDGET;
-  return serialise(value, 0);
+  try {
+    const json = serialise(value, 0, sink);
+    if (json === undefined) sink.length = 1;
+    return json;
+  } finally {
+    budget = outerBudget;
+  }
 }
 
 function quote(text: string): string {
@@ -42,7 +61,12 @@ function isSkipped(value: unknown): boolean {
   return value === undefined || typeof value === "function" || typeof value === "symbol";
 }
 
-function serialise(value: unknown, depth: number): string | undefined {
+function placeholder(binary: BinaryData, sink: AttachmentSink): string {
+  sink.push(binary);
+  return '{"_placeholder":true,"num":' + (sink.length - 2) + "}";
+}
+
+function serialise(value: unknown, depth: number, sink: AttachmentSink): string | undefined {
   switch (typeof value) {
     case "string":
       return quote(value);
@@ -52,20 +76,23 @@ function serialise(value: unknown, depth: number): string | undefined {
       return value ? "true" : "false";
     case "object":
       if (value === null) return "null";
-      if (depth >= MAX_DEPTH || hasToJSON(value)) return undefined;
-      if (Array.isArray(value)) return serialiseArray(value, depth + 1);
+      if (depth >= MAX_DEPTH) return undefined;
+      if (Array.isArray(value)) return hasToJSON(value) ? undefined : serialiseArray(value, depth + 1, sink);
       {
         const prototype: unknown = Object.getPrototypeOf(value);
-        if (prototype !== Object.prototype && prototype !== null) return undefined;
+        if (prototype === Object.prototype || prototype === null) {
+          return hasToJSON(value) ? undefined : serialiseObject(value as Record<string, unknown>, depth + 1, sink);
+        }
       }
-      return serialiseObject(value as Record<string, unknown>, depth + 1);
+      // Binary comes before toJSON, as in the official scan (Buffer has a toJSON).
+      return isBinary(value) ? placeholder(value, sink) : undefined;
     default:
       // BigInt makes JSON.stringify throw; let it, on the usual path.
       return undefined;
   }
 }
 
-function serialiseArray(items: readonly unknown[], depth: number): string | undefined {
+function serialiseArray(items: readonly unknown[], depth: number, sink: AttachmentSink): string | undefined {
   budget -= items.length;
   if (budget < 0) return undefined;
   let out = "[";
@@ -76,14 +103,14 @@ function serialiseArray(items: readonly unknown[], depth: number): string | unde
       out += "null";
       continue;
     }
-    const json = serialise(item, depth);
+    const json = serialise(item, depth, sink);
     if (json === undefined) return undefined;
     out += json;
   }
   return out + "]";
 }
 
-function serialiseObject(record: Record<string, unknown>, depth: number): string | undefined {
+function serialiseObject(record: Record<string, unknown>, depth: number, sink: AttachmentSink): string | undefined {
   const keys = Object.keys(record);
   budget -= keys.length;
   if (budget < 0) return undefined;
@@ -91,9 +118,11 @@ function serialiseObject(record: Record<string, unknown>, depth: number): string
   let first = true;
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
+    // The official binary path copies objects by assignment, which turns this key into a prototype.
+    if (key === "__proto__") return undefined;
     const item = record[key];
     if (isSkipped(item)) continue;
-    const json = serialise(item, depth);
+    const json = serialise(item, depth, sink);
     if (json === undefined) return undefined;
     out += (first ? "" : ",") + quote(key) + ":" + json;
     first = false;

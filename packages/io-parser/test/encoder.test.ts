@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Encoder, PacketType, hasBinary, isBinary, type Packet } from "@sockwave/io-parser";
+import { Encoder, PacketType, hasBinary, isBinary, type BinaryData, type Packet } from "@sockwave/io-parser";
 import { stringifyPlain } from "../src/plain-json";
 
 const encode = (packet: Packet): unknown[] => new Encoder().encode(packet);
@@ -143,7 +143,7 @@ describe("plain JSON fast path", () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.anything({ withBigInt: false, withBoxedValues: true, withMap: true }), (json, anything) => {
         for (const value of [json, anything, [json], ["e", anything]]) {
-          const fast = stringifyPlain(value);
+          const fast = stringifyPlain(value, [""]);
           if (fast !== undefined) expect(fast).toBe(JSON.stringify(value));
         }
       }),
@@ -151,15 +151,31 @@ describe("plain JSON fast path", () => {
     );
   });
 
-  it("takes typical event arguments, gives up on binaries, toJSON, class instances and large values", () => {
-    expect(stringifyPlain(["msg", "hi", 1, true, null, { a: [1, { b: "c" }] }])).toBe(
+  it("writes placeholders for binaries and collects them in order", () => {
+    const a = new Uint8Array([1]);
+    const b = new ArrayBuffer(1);
+    const sink: [unknown, ...BinaryData[]] = [""];
+    expect(stringifyPlain(["f", { x: a }, [b]], sink)).toBe(
+      '["f",{"x":{"_placeholder":true,"num":0}},[{"_placeholder":true,"num":1}]]',
+    );
+    expect(sink).toEqual(["", a, b]);
+  });
+
+  it("leaves the sink with its first item only when it gives up", () => {
+    const sink: [unknown, ...BinaryData[]] = [""];
+    expect(stringifyPlain(["f", new Uint8Array(1), new Date(0)], sink)).toBeUndefined();
+    expect(sink).toEqual([""]);
+  });
+
+  it("takes typical event arguments, gives up on toJSON, class instances, __proto__ keys and large values", () => {
+    expect(stringifyPlain(["msg", "hi", 1, true, null, { a: [1, { b: "c" }] }], [""])).toBe(
       '["msg","hi",1,true,null,{"a":[1,{"b":"c"}]}]',
     );
-    expect(stringifyPlain(["b", new Uint8Array(1)])).toBeUndefined();
-    expect(stringifyPlain(["d", new Date(0)])).toBeUndefined();
-    expect(stringifyPlain(["m", new Map()])).toBeUndefined();
-    expect(stringifyPlain(["big", Array.from({ length: 100 }, (_, i) => i)])).toBeUndefined();
-    expect(stringifyPlain([[[[[[[[[["deep"]]]]]]]]]])).toBeUndefined();
-    expect(stringifyPlain(["n", 1n])).toBeUndefined();
+    expect(stringifyPlain(["p", JSON.parse('{"__proto__":1}')], [""])).toBeUndefined();
+    expect(stringifyPlain(["d", new Date(0)], [""])).toBeUndefined();
+    expect(stringifyPlain(["m", new Map()], [""])).toBeUndefined();
+    expect(stringifyPlain(["big", Array.from({ length: 100 }, (_, i) => i)], [""])).toBeUndefined();
+    expect(stringifyPlain([[[[[[[[[["deep"]]]]]]]]]], [""])).toBeUndefined();
+    expect(stringifyPlain(["n", 1n], [""])).toBeUndefined();
   });
 });
