@@ -105,6 +105,7 @@ describe.each(implementations)("io-client against %s", (_name, factory) => {
       expect(reply[2]).toEqual({ three: [3] });
       expect(Buffer.from(reply[3] as Uint8Array)).toEqual(Buffer.from([4, 5]));
       expect(await socket.emitWithAck("echo", "promise")).toBe("promise");
+      expect(await socket.compress(false).emitWithAck("echo", "uncompressed")).toBe("uncompressed");
 
       // server -> client with ack
       socket.on("question", (value: number, ack: (answer: number) => void) => ack(value * 2));
@@ -454,10 +455,14 @@ describe.each(implementations)("io-client against %s", (_name, factory) => {
       expect(new Manager({ autoConnect: false }).reconnectionDelay()).toBe(1000);
       expect(new Manager({ autoConnect: false }).reconnectionDelayMax()).toBe(5000);
       expect(socket.active).toBe(false);
-      socket.connect();
+      socket.open(); // alias of connect()
       expect(socket.active).toBe(true);
       await next(socket, "connect");
       expect(socket.connected).toBe(true);
+      const reason = next<[string]>(socket, "disconnect");
+      socket.close(); // alias of disconnect()
+      expect((await reason)[0]).toBe("io client disconnect");
+      expect(manager._readyState).toBe("closed");
     });
   });
 });
