@@ -31,7 +31,7 @@ export const settings = {
     burstPerTurn: 10,
     roomBroadcasts: quick ? 60 : 150,
     binaryBroadcasts: quick ? 20 : 50,
-    emptyRoomEmits: quick ? 5_000 : 20_000,
+    emptyRoomEmits: quick ? 20_000 : 100_000,
     emptyRoomPerTurn: 100,
   },
   ack: {
