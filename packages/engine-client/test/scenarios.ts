@@ -333,6 +333,15 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       expect(cookiesSeen.every((cookie) => cookie === undefined)).toBe(true);
     });
 
+    it("offers WebSocket sub-protocols and timestamps WebSocket requests when timestampRequests is set", async () => {
+      const harness = await startServer();
+      const client = connect(harness, { transports: ["websocket"], protocols: ["chat.v2", "chat.v1"], timestampRequests: true });
+      await once(client, "open");
+      const upgradeRequest = harness.requests.find((req) => req.headers.upgrade === "websocket");
+      expect(upgradeRequest?.headers["sec-websocket-protocol"]).toBe("chat.v2,chat.v1");
+      expect(upgradeRequest?.url).toMatch(/[?&]t=/);
+    });
+
     it("uses transportOptions per transport and timestampParam", async () => {
       const harness = await startServer();
       const serverSocketPromise = nextConnection(harness);
