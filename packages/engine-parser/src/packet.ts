@@ -34,8 +34,11 @@ export function encodeTextPacket(type: PacketType, data?: string): string {
 /** Sockwave addition: `encodePacket` without the callback. Throws a TypeError for Blob data. */
 export function encodePacketSync(packet: Packet, supportsBinary: boolean): string | ArrayBuffer | ArrayBufferView {
   const data = packet.data;
+  // text first: it is what nearly every packet carries
+  if (typeof data === "string" || data === undefined) return encodeTextPacket(packet.type, data);
   if (isBufferSource(data)) return supportsBinary ? data : "b" + toBase64(data);
   if (isBlob(data)) throw blobError();
+  // from untyped callers (a number...): written as text, as the official parser does
   return encodeTextPacket(packet.type, data);
 }
 
@@ -46,7 +49,7 @@ export function encodePacketSync(packet: Packet, supportsBinary: boolean): strin
  */
 export function encodePacket(packet: Packet, supportsBinary: boolean, callback: (encodedPacket: RawData) => void): void {
   const data = packet.data;
-  if (isBlob(data)) {
+  if (typeof data !== "string" && isBlob(data)) {
     if (supportsBinary) return callback(data);
     void data.arrayBuffer().then((buffer) => callback("b" + toBase64(buffer)));
     return;
