@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ConnectionError } from "@sockwave/engine-server";
-import { closeEvent, httpRequest, nextConnection, pollPath, pollingHandshake, startServer, TestWebSocket, wsUrl, type TestServer } from "./helpers";
+import { closeEvent, httpRequest, pollPath, pollingHandshake, pollingSession, startServer, TestWebSocket, wsUrl, type TestServer } from "./helpers";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -149,9 +149,7 @@ describe("HTTP error codes", () => {
 describe("polling request rules", () => {
   it("413 for a body above maxHttpBufferSize, the session stays usable", async () => {
     server = await startServer({ maxHttpBufferSize: 100 });
-    const connection = nextConnection(server.engine);
-    const { sid } = await pollingHandshake(server.port);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(server);
     const received: unknown[] = [];
     socket.on("message", (data) => received.push(data));
     const big = await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${sid}`), "4" + "x".repeat(200));
@@ -163,9 +161,7 @@ describe("polling request rules", () => {
 
   it("400 and a closed session for two overlapping GETs", async () => {
     server = await startServer();
-    const connection = nextConnection(server.engine);
-    const { sid } = await pollingHandshake(server.port);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(server);
     const closed = closeEvent(socket);
     const first = httpRequest(server.port, "GET", pollPath(`EIO=4&transport=polling&sid=${sid}`));
     await new Promise((resolve) => socket.transport.once("ready", resolve));
@@ -180,9 +176,7 @@ describe("polling request rules", () => {
 
   it("400 and a closed session for a binary content type with protocol 4", async () => {
     server = await startServer();
-    const connection = nextConnection(server.engine);
-    const { sid } = await pollingHandshake(server.port);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(server);
     const closed = closeEvent(socket);
     const reply = await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${sid}`), Buffer.from([1, 2, 3]), {
       "content-type": "application/octet-stream",
@@ -193,27 +187,22 @@ describe("polling request rules", () => {
 
   it("closes the session as parse error on a malformed body, other sessions unaffected", async () => {
     server = await startServer();
-    const connection = nextConnection(server.engine);
-    const victim = await pollingHandshake(server.port);
-    const victimSocket = await connection;
-    const bystanderConnection = nextConnection(server.engine);
-    const bystander = await pollingHandshake(server.port);
-    const bystanderSocket = await bystanderConnection;
+    const { sid: victimSid, socket: victimSocket } = await pollingSession(server);
+    const { sid: bystanderSid, socket: bystanderSocket } = await pollingSession(server);
     const closed = closeEvent(victimSocket);
-    const reply = await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${victim.sid}`), "4ok\x1ezzz\x1e4never");
+    const reply = await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${victimSid}`), "4ok\x1ezzz\x1e4never");
     expect(reply.text).toBe("ok");
     expect((await closed)[0]).toBe("parse error");
     const message = new Promise((resolve) => bystanderSocket.once("message", resolve));
-    await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${bystander.sid}`), "4still here");
+    await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${bystanderSid}`), "4still here");
     expect(await message).toBe("still here");
   });
 
   it("treats an empty body and unknown packet digits as parse errors", async () => {
     server = await startServer();
     for (const body of ["", "9", "x"]) {
-      const connection = nextConnection(server.engine);
-      const { sid } = await pollingHandshake(server.port);
-      const closed = closeEvent(await connection);
+      const { sid, socket } = await pollingSession(server);
+      const closed = closeEvent(socket);
       await httpRequest(server.port, "POST", pollPath(`EIO=4&transport=polling&sid=${sid}`), body);
       expect((await closed)[0]).toBe("parse error");
     }
@@ -221,9 +210,7 @@ describe("polling request rules", () => {
 
   it("closes the session when a held GET is aborted by the client", async () => {
     server = await startServer();
-    const connection = nextConnection(server.engine);
-    const { sid } = await pollingHandshake(server.port);
-    const socket = await connection;
+    const { sid, socket } = await pollingSession(server);
     const closed = closeEvent(socket);
     const { request } = await import("node:http");
     const req = request({ host: "127.0.0.1", port: server.port, path: pollPath(`EIO=4&transport=polling&sid=${sid}`), agent: false });

@@ -147,3 +147,18 @@ export function closeEvent(socket: Socket): Promise<[string, unknown]> {
 export function nextMessage(socket: Socket): Promise<unknown> {
   return new Promise((resolve) => socket.once("message", resolve));
 }
+
+/** A protocol 4 polling session: its id, the server-side socket and the path for later requests. */
+export async function pollingSession(server: TestServer, query = ""): Promise<{ sid: string; socket: Socket; path: string }> {
+  const connection = nextConnection(server.engine);
+  const { sid } = await pollingHandshake(server.port, query);
+  return { sid, socket: await connection, path: pollPath(`EIO=4&transport=polling&sid=${sid}${query}`) };
+}
+
+/** A protocol 4 WebSocket-only session, its open packet already read. */
+export async function wsSession(server: TestServer, query = ""): Promise<{ ws: TestWebSocket; socket: Socket }> {
+  const connection = nextConnection(server.engine);
+  const ws = new TestWebSocket(wsUrl(server.port, `EIO=4&transport=websocket${query}`));
+  await ws.nextText();
+  return { ws, socket: await connection };
+}

@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Socket } from "@sockwave/engine-server";
-import { closeEvent, httpRequest, nextConnection, nextMessage, pollPath, pollingHandshake, startServer, TestWebSocket, wsUrl, type TestServer } from "./helpers";
+import { closeEvent, httpRequest, nextMessage, pollPath, pollingHandshake, startServer, TestWebSocket, wsSession, wsUrl, type TestServer } from "./helpers";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -30,16 +30,9 @@ function rawExchange(port: number, payload: string | Buffer, destroyAfterWrite =
   });
 }
 
-async function wsSession(): Promise<{ ws: TestWebSocket; socket: Socket }> {
-  const connection = nextConnection(server!.engine);
-  const ws = new TestWebSocket(wsUrl(server!.port, "EIO=4&transport=websocket"));
-  await ws.nextText();
-  return { ws, socket: await connection };
-}
-
 /** A session every hostile test checks afterwards: it must still work. */
 async function expectHealthy(): Promise<void> {
-  const { ws, socket } = await wsSession();
+  const { ws, socket } = await wsSession(server!);
   const message = nextMessage(socket);
   ws.send("4alive");
   expect(await message).toBe("alive");
@@ -68,7 +61,7 @@ describe("hostile input", () => {
 
   it("rejects garbage websocket frames by closing only that session", async () => {
     server = await startServer();
-    const { socket } = await wsSession();
+    const { socket } = await wsSession(server!);
     const closed = closeEvent(socket);
     // an unmasked client frame is a protocol violation
     (socket.transport as unknown as { socket: { _socket: { emit(event: string, data: Buffer): void } } }).socket._socket.emit(
@@ -126,7 +119,7 @@ describe("hostile input", () => {
 
   it("handles a flood of websocket messages from one client without losing any", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const count = 5000;
     let received = 0;
     const done = new Promise<void>((resolve) =>
@@ -142,7 +135,7 @@ describe("hostile input", () => {
 
   it("coalesces a burst of writes and delivers them all in order", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     for (let i = 0; i < 2000; i++) socket.send(String(i));
     for (let i = 0; i < 2000; i++) expect(await ws.nextText()).toBe(`4${i}`);
   });
@@ -173,7 +166,7 @@ describe("hostile input", () => {
 
   it("ignores writes after close and double closes", async () => {
     server = await startServer();
-    const { socket } = await wsSession();
+    const { socket } = await wsSession(server!);
     const closed = closeEvent(socket);
     socket.close();
     socket.close();

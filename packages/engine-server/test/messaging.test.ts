@@ -1,7 +1,7 @@
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { prepareMessage, PreparedMessage, type Socket } from "@sockwave/engine-server";
-import { closeEvent, httpRequest, nextConnection, nextMessage, pollPath, pollingHandshake, startServer, TestWebSocket, wsUrl, type TestServer } from "./helpers";
+import { closeEvent, httpRequest, nextMessage, pollingSession, startServer, wsSession, type TestServer } from "./helpers";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -9,23 +9,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function pollingSession(query = ""): Promise<{ sid: string; socket: Socket; path: string }> {
-  const connection = nextConnection(server!.engine);
-  const { sid } = await pollingHandshake(server!.port, query);
-  return { sid, socket: await connection, path: pollPath(`EIO=4&transport=polling&sid=${sid}${query}`) };
-}
-
-async function wsSession(query = ""): Promise<{ ws: TestWebSocket; socket: Socket }> {
-  const connection = nextConnection(server!.engine);
-  const ws = new TestWebSocket(wsUrl(server!.port, `EIO=4&transport=websocket${query}`));
-  await ws.nextText();
-  return { ws, socket: await connection };
-}
-
 describe("polling messages (protocol 4)", () => {
   it("delivers text and binary messages from the client, several per body", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const received: unknown[] = [];
     const data: unknown[] = [];
     socket.on("message", (message) => received.push(message));
@@ -40,7 +27,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("sends text and binary messages written in one turn in a single response", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     socket.send("one");
     socket.write(Buffer.from([1, 2, 3, 4]));
     socket.send(new Uint8Array([5, 6]));
@@ -53,7 +40,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("holds a GET until there is something to send", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const pending = httpRequest(server.port, "GET", path);
     await new Promise((resolve) => socket.transport.once("ready", resolve));
     socket.send("later");
@@ -62,7 +49,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("runs send callbacks once the response is written and emits flush/drain to listeners", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const events: string[] = [];
     socket.on("packetCreate", (packet: { type: string }) => events.push(`packetCreate:${packet.type}`));
     socket.on("flush", (buffer: unknown[]) => events.push(`flush:${buffer.length}`));
@@ -79,7 +66,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("compresses large responses when the client accepts gzip, not small ones", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const big = "z".repeat(5000);
     socket.send(big);
     const reply = await httpRequest(server.port, "GET", path, undefined, { "accept-encoding": "gzip, deflate" });
@@ -93,13 +80,13 @@ describe("polling messages (protocol 4)", () => {
 
   it("does not compress when httpCompression is off or the message opts out", async () => {
     server = await startServer({ httpCompression: false });
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     socket.send("z".repeat(5000));
     const reply = await httpRequest(server.port, "GET", path, undefined, { "accept-encoding": "gzip" });
     expect(reply.headers["content-encoding"]).toBeUndefined();
     await server.close();
     server = await startServer();
-    const session = await pollingSession();
+    const session = await pollingSession(server!);
     session.socket.send("z".repeat(5000), { compress: false });
     const optOut = await httpRequest(server.port, "GET", session.path, undefined, { "accept-encoding": "gzip" });
     expect(optOut.headers["content-encoding"]).toBeUndefined();
@@ -107,7 +94,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("a close packet from the client ends the session and answers the held GET with a noop", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const closed = closeEvent(socket);
     const pending = httpRequest(server.port, "GET", path);
     await new Promise((resolve) => socket.transport.once("ready", resolve));
@@ -119,7 +106,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("socket.close() sends buffered packets then a close packet on the next GET", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const closed = closeEvent(socket);
     socket.send("bye");
     socket.close();
@@ -133,7 +120,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("socket.close() answers a held GET with the close packet at once", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession();
+    const { socket, path } = await pollingSession(server!);
     const pending = httpRequest(server.port, "GET", path);
     await new Promise((resolve) => socket.transport.once("ready", resolve));
     socket.close();
@@ -143,7 +130,7 @@ describe("polling messages (protocol 4)", () => {
 
   it("accepts base64 sessions (b64=1): binaries go out as base64 either way", async () => {
     server = await startServer();
-    const { socket, path } = await pollingSession("&b64=1");
+    const { socket, path } = await pollingSession(server!, "&b64=1");
     socket.send(Buffer.from([9, 9]));
     expect((await httpRequest(server.port, "GET", path)).text).toBe("bCQk=");
   });
@@ -152,7 +139,7 @@ describe("polling messages (protocol 4)", () => {
 describe("websocket messages (protocol 4)", () => {
   it("exchanges text and binary frames", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const received: unknown[] = [];
     const allReceived = new Promise<void>((resolve) =>
       socket.on("message", (message) => {
@@ -176,7 +163,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("builds correct frames for 125, 126, 65535 and 65536+ byte payloads", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     for (const length of [124, 125, 65534, 65535, 70000]) socket.send("a".repeat(length));
     for (const length of [124, 125, 65534, 65535, 70000]) expect((await ws.nextText()).length).toBe(length + 1);
     socket.send(Buffer.alloc(70000, 7));
@@ -187,8 +174,8 @@ describe("websocket messages (protocol 4)", () => {
 
   it("sends a PreparedMessage's shared frame to many sockets", async () => {
     server = await startServer();
-    const a = await wsSession();
-    const b = await wsSession();
+    const a = await wsSession(server!);
+    const b = await wsSession(server!);
     const prepared = prepareMessage("broadcast");
     expect(prepared).toBeInstanceOf(PreparedMessage);
     expect(prepareMessage(prepared)).toBe(prepared);
@@ -207,7 +194,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("keeps the order of fast-path writes, callback writes and listener-observed writes", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const callbacks: string[] = [];
     socket.send("1");
     socket.send("2", () => callbacks.push("2"));
@@ -224,7 +211,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("delivers messages in base64 to b64=1 websocket clients", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession("&b64=1");
+    const { ws, socket } = await wsSession(server!, "&b64=1");
     socket.send(Buffer.from([1, 2, 3, 4]));
     socket.send(prepareMessage(Buffer.from([1, 2, 3, 4])));
     expect(await ws.nextText()).toBe("bAQIDBA==");
@@ -233,7 +220,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("a close packet over websocket ends the session at once", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const closed = closeEvent(socket);
     ws.send("1");
     expect((await closed)[0]).toBe("transport close");
@@ -243,7 +230,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("socket.close() closes the websocket after the buffered frames", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const closed = closeEvent(socket);
     socket.send("last");
     socket.close();
@@ -254,7 +241,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("closing the client connection closes the session as transport close", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const closed = closeEvent(socket);
     ws.ws.close();
     expect((await closed)[0]).toBe("transport close");
@@ -262,7 +249,7 @@ describe("websocket messages (protocol 4)", () => {
 
   it("uses ws.send (and compression) when perMessageDeflate is on", async () => {
     server = await startServer({ perMessageDeflate: { threshold: 0 } });
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const big = "q".repeat(3000);
     socket.send(big);
     socket.send(Buffer.from([1]));
@@ -278,8 +265,8 @@ describe("websocket messages (protocol 4)", () => {
 
   it("a message larger than maxHttpBufferSize closes that session only", async () => {
     server = await startServer({ maxHttpBufferSize: 1000 });
-    const victim = await wsSession();
-    const bystander = await wsSession();
+    const victim = await wsSession(server!);
+    const bystander = await wsSession(server!);
     const closed = closeEvent(victim.socket);
     victim.ws.send("4" + "x".repeat(5000));
     expect((await closed)[0]).toBe("transport error");
@@ -291,7 +278,7 @@ describe("websocket messages (protocol 4)", () => {
   it("closes as parse error on a malformed packet", async () => {
     server = await startServer();
     for (const frame of ["", "9", "x"]) {
-      const { ws, socket } = await wsSession();
+      const { ws, socket } = await wsSession(server!);
       const closed = closeEvent(socket);
       ws.send(frame);
       expect((await closed)[0]).toBe("parse error");
@@ -302,7 +289,7 @@ describe("websocket messages (protocol 4)", () => {
 describe("back-pressure", () => {
   it("reports bytes waiting for a client that does not read, and writable turns false", async () => {
     server = await startServer();
-    const { ws, socket } = await wsSession();
+    const { ws, socket } = await wsSession(server!);
     const tcp = (ws.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
     tcp.pause();
     expect(socket.writeBuffer).toEqual([]);
