@@ -43,6 +43,11 @@ export const settings = {
   pollingUpgrade: { clients: quick ? 150 : 400 },
   /** BENCH_SCENARIO=<text>: run only the server scenarios whose name contains it. */
   scenarioFilter: process.env.BENCH_SCENARIO ?? '',
+  /**
+   * BENCH_PROFILE=<directory>: every server process runs with --cpu-prof and writes its profile
+   * there (named after the module, scenario and round), to find where the CPU goes.
+   */
+  profileDirectory: process.env.BENCH_PROFILE ?? '',
   /** Upper bound on any single wait for the system under test. */
   stepTimeoutMs: 60_000,
 };

@@ -73,28 +73,38 @@ export class Child {
     });
   }
 
-  /** Ends the child and waits (bounded) until it is gone. */
-  async stop() {
-    if (this.process.exitCode !== null || this.process.signalCode !== null) return void liveChildren.delete(this.process);
+  get running() {
+    return this.process.exitCode === null && this.process.signalCode === null;
+  }
+
+  /**
+   * Ends the child and waits (bounded) until it is gone: asked to exit first, so a profiling
+   * child writes its profile, then killed if it did not go within `graceMs`.
+   * @param {number} [graceMs]
+   */
+  async stop(graceMs = 5_000) {
+    if (!this.running) return void liveChildren.delete(this.process);
     /** @type {NodeJS.Timeout | undefined} */ let timer;
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
-    this.process.kill('SIGKILL');
-    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, 5_000)))]);
+    if (this.process.connected) await this.request('exit', undefined, graceMs).catch(() => {});
+    await Promise.race([exited, new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
+    if (this.running) this.process.kill('SIGKILL');
     liveChildren.delete(this.process);
   }
 }
 
 /**
- * Forks `script` with --expose-gc and waits for its ready message.
+ * Forks `script` with --expose-gc (plus `extraExecArgv`) and waits for its ready message.
  * @param {URL} script
  * @param {string[]} args
+ * @param {string[]} [extraExecArgv]
  * @param {number} [timeoutMs]
  * @returns {Promise<Child>}
  */
-export async function startChild(script, args, timeoutMs = 20_000) {
+export async function startChild(script, args, extraExecArgv = [], timeoutMs = 20_000) {
   const child = fork(script, args, {
-    execArgv: ['--expose-gc'],
+    execArgv: ['--expose-gc', ...extraExecArgv],
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
     env: { ...process.env, DEBUG: '' },
   });

@@ -21,6 +21,8 @@ export function answerRequests(handlers) {
   process.on('disconnect', () => process.exit(0));
   process.on('message', async (message) => {
     const { id, cmd, args } = /** @type {import('./child-process.mjs').RequestMessage} */ (message);
+    // A clean exit on request, so --cpu-prof can write its profile (a kill would lose it).
+    if (cmd === 'exit') return void process.send?.({ id, result: null }, () => process.exit(0));
     const handler = handlers[cmd];
     try {
       if (!handler) throw new Error(`unknown command ${cmd}`);

@@ -37,13 +37,27 @@ function floored(values, floor) {
 }
 
 /**
+ * Node flags that make a server process write a CPU profile, when BENCH_PROFILE asks for them.
+ * @param {string} moduleName
+ * @param {Scenario} scenario
+ * @param {number} round
+ */
+function profilingFlags(moduleName, scenario, round) {
+  if (!settings.profileDirectory) return [];
+  const name = `${moduleName}-${scenario.name}-round${round + 1}`.replace(/[^\w.-]+/g, '_');
+  return ['--cpu-prof', `--cpu-prof-dir=${settings.profileDirectory}`, `--cpu-prof-name=${name}.cpuprofile`];
+}
+
+/**
  * @param {Scenario} scenario
  * @param {URL} serverScript
  * @param {string} moduleName
  * @param {import('./load-fleet.mjs').LoadFleet} fleet
+ * @param {number} round
  */
-async function runOnce(scenario, serverScript, moduleName, fleet) {
-  const server = await startChild(serverScript, [moduleName, JSON.stringify(scenario.features)]);
+async function runOnce(scenario, serverScript, moduleName, fleet, round) {
+  const flags = profilingFlags(moduleName, scenario, round);
+  const server = await startChild(serverScript, [moduleName, JSON.stringify(scenario.features)], flags);
   try {
     const { port } = /** @type {{ port: number }} */ (server.info);
     return await scenario.measure({ server, port, fleet });
@@ -69,13 +83,13 @@ export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
     let problem = '';
     for (let round = 0; round < settings.rounds && !problem; round++) {
       try {
-        officialRuns.push(await runOnce(scenario, serverScript, pair.official, fleet));
+        officialRuns.push(await runOnce(scenario, serverScript, pair.official, fleet, round));
       } catch (error) {
         problem = `${pair.official} failed, the harness needs a look: ${error instanceof Error ? error.message : error}`;
         break;
       }
       try {
-        oursRuns.push(await runOnce(scenario, serverScript, pair.ours, fleet));
+        oursRuns.push(await runOnce(scenario, serverScript, pair.ours, fleet, round));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         problem = round === 0 && oursRuns.length === 0 ? `not available yet: ${message}` : `failed in round ${round + 1}: ${message}`;
