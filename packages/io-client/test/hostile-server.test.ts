@@ -1,6 +1,8 @@
 // The client against a scripted, broken or hostile server (raw HTTP long-polling): every malformed
 // handshake or packet must end in a clean connect_error, a "parse error" disconnection or a reconnection,
 // never in an exception. Vitest fails the run on any uncaught exception or unhandled rejection.
+import { createServer as createTcpServer, type Socket as TcpSocket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { io, type ManagerOptions, type Socket, type SocketOptions } from "@sockwave/io-client";
 import { RawEngineServer, VALID_HANDSHAKE, type HandshakeReply } from "./support/raw-engine-server";
@@ -70,6 +72,39 @@ describe("a broken handshake", () => {
     expect(attempts).toEqual([1, 2]);
     expect(socket.id).toBe("socket-id-1");
     expect(server.handshakes).toBe(3);
+  });
+});
+
+describe("a server that does not speak HTTP", () => {
+  const behaviours: Array<[string, (connection: TcpSocket) => void]> = [
+    ["answers with garbage bytes", (connection) => connection.end("\u0000\u00ffnot http at all\r\n\r\n")],
+    ["resets every connection", (connection) => connection.resetAndDestroy()],
+    ["sends a truncated HTTP response", (connection) => connection.end("HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n0{\"sid\"")],
+  ];
+  it.each(behaviours.flatMap(([name, behave]) => [
+    [name, "polling", behave] as const,
+    [name, "websocket", behave] as const,
+  ]))("gives connect_error and keeps retrying when it %s (%s)", async (_name, transport, behave) => {
+    const tcp = createTcpServer((connection) => {
+      connection.on("error", () => undefined);
+      connection.once("data", () => behave(connection));
+    });
+    await new Promise<void>((resolve) => tcp.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => tcp.close(() => resolve())));
+    const { port } = tcp.address() as AddressInfo;
+    const socket = client(`http://127.0.0.1:${port}`, {
+      transports: [transport],
+      reconnection: true,
+      reconnectionAttempts: 2,
+      reconnectionDelay: 5,
+      reconnectionDelayMax: 10,
+    });
+    const errors: Error[] = [];
+    socket.on("connect_error", (err) => errors.push(err));
+    await next(socket.io, "reconnect_failed");
+    expect(errors).toHaveLength(3);
+    for (const err of errors) expect(err).toBeInstanceOf(Error);
+    expect(socket.connected).toBe(false);
   });
 });
 
