@@ -240,24 +240,35 @@ export class Adapter extends EventEmitter {
       }
       return;
     }
+    // Members of several rooms are visited once: the first room needs no lookup in `visited`, and
+    // the last one need not record anything in it.
     const visited = new Set<SocketId>();
+    let remaining = rooms.size;
     for (const room of rooms) {
+      remaining--;
       const members = this.rooms.get(room);
       if (members === undefined) continue;
+      const first = visited.size === 0;
       for (const id of members) {
-        if (visited.has(id) || (except !== undefined && except.has(id))) continue;
+        if ((!first && visited.has(id)) || (except !== undefined && except.has(id))) continue;
         const socket = sockets.get(id);
-        if (socket !== undefined) {
-          visited.add(id);
-          visit(socket);
-        }
+        if (socket === undefined) continue;
+        if (remaining > 0) visited.add(id);
+        visit(socket);
       }
     }
   }
 
-  /** The ids of the members of the `except` rooms, or `undefined` when nobody is excluded. */
-  protected computeExceptSids(exceptRooms: Set<Room> | undefined): Set<SocketId> | undefined {
+  /**
+   * The ids of the members of the `except` rooms, or `undefined` when nobody is excluded. With one
+   * except room (the usual `socket.broadcast`), that room's own member set, not a copy.
+   */
+  protected computeExceptSids(exceptRooms: Set<Room> | undefined): ReadonlySet<SocketId> | undefined {
     if (exceptRooms === undefined || exceptRooms.size === 0) return undefined;
+    if (exceptRooms.size === 1) {
+      const [room] = exceptRooms;
+      return this.rooms.get(room as Room);
+    }
     const excluded = new Set<SocketId>();
     for (const room of exceptRooms) {
       const members = this.rooms.get(room);

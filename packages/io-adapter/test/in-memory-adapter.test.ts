@@ -111,6 +111,20 @@ describe("broadcast", () => {
     expect(outside.client.texts).toEqual(['2["all-but"]']);
   });
 
+  it("visits each member of three overlapping rooms once, whatever the overlap", () => {
+    const { nsp, adapter } = setup();
+    const in13 = nsp.connect(["r1", "r3"]);
+    const in23 = nsp.connect(["r2", "r3"]);
+    const in123 = nsp.connect(["r1", "r2", "r3"]);
+    const in3 = nsp.connect(["r3"]);
+    const excludedIn1 = nsp.connect(["r1", "r3", "x"]);
+    const found = [];
+    adapter.broadcast(event("three"), to(["r1", "r2", "r3"], ["x"]));
+    for (const socket of [in13, in23, in123, in3]) found.push(socket.client.texts);
+    expect(found).toEqual([['2["three"]'], ['2["three"]'], ['2["three"]'], ['2["three"]']]);
+    expect(excludedIn1.client.writes).toHaveLength(0);
+  });
+
   it("targets one socket through its own room and carries the namespace and volatile flag", () => {
     const nsp = new TestNamespace(new TestServer(), Adapter, "/admin");
     const a = nsp.connect();
