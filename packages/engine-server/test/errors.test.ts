@@ -171,6 +171,8 @@ describe("polling request rules", () => {
     expect(reason).toBe("transport error");
     const firstReply = await first;
     expect(firstReply.status).toBe(200);
+    // the held GET carries the close packet, as engine.io does
+    expect(firstReply.text).toBe("1");
     expect(server.engine.clientsCount).toBe(0);
   });
 
