@@ -132,7 +132,11 @@ export class Client<
         this._awaitingConnect = false;
         this.server._connectDeadlines.delete(this as unknown as Client);
       }
-    }).finally(() => pending.delete(name));
+    }).finally(() => {
+      pending.delete(name);
+      // Most clients connect once: do not keep an empty set per connection.
+      if (pending.size === 0 && this.pendingConnects === pending) this.pendingConnects = undefined;
+    });
   }
 
   /** Disconnects every socket of this client and closes the connection (`socket.disconnect(true)`). */

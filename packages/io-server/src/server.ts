@@ -3,7 +3,12 @@ import { createServer, type IncomingMessage, type Server as HTTPServer, type Ser
 import type { Server as HTTPSServer } from "node:https";
 import type { Http2SecureServer, Http2Server } from "node:http2";
 import { Adapter, SessionAwareAdapter, type Room, type SocketId } from "@sockwave/io-adapter";
-import { attach as attachEngine, type AttachOptions, type ServerOptions as EngineOptions } from "@sockwave/engine-server";
+import {
+  attach as attachEngine,
+  type AttachOptions,
+  type Server as Engine,
+  type ServerOptions as EngineOptions,
+} from "@sockwave/engine-server";
 import * as defaultParser from "@sockwave/io-parser";
 import debugModule from "debug";
 import type { BroadcastOperator, RemoteSocket } from "./broadcast-operator";
@@ -94,8 +99,8 @@ export class Server<
 > {
   /** The main namespace ("/"). */
   readonly sockets: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
-  /** The Engine.IO server. */
-  engine!: EngineServer & Record<string, any>;
+  /** The Engine.IO server (an @sockwave/engine-server Server, or whatever engine was passed to `bind()`). */
+  engine!: Engine;
   /** The HTTP server the engine is attached to. */
   httpServer!: TServerInstance;
   readonly _parser: Parser;
@@ -249,7 +254,7 @@ export class Server<
     const origin = originsToCors(v);
     (this.opts as { cors?: CorsOptions }).cors = { ...cors, origin };
     // An attached engine reads its options at each request when it keeps them by reference.
-    const engineOpts = this.engine?.opts as { cors?: CorsOptions } | undefined;
+    const engineOpts = (this.engine as { opts?: { cors?: CorsOptions } } | undefined)?.opts;
     if (engineOpts) engineOpts.cors = { ...engineOpts.cors, origin };
     return this;
   }
@@ -312,8 +317,8 @@ export class Server<
 
   /** Uses an existing Engine.IO server. */
   bind(engine: EngineServer): this {
-    this.engine = engine as EngineServer & Record<string, any>;
-    this.engine.on("connection", (conn: EngineSocket) => this.onconnection(conn));
+    this.engine = engine as unknown as Engine;
+    engine.on("connection", (conn: EngineSocket) => this.onconnection(conn));
     return this;
   }
 

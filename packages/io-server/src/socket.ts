@@ -1,9 +1,9 @@
 import type { IncomingMessage } from "node:http";
+import type { Socket as EngineSocket } from "@sockwave/engine-server";
 import type { Adapter, BroadcastFlags, Room, Session, SocketId } from "@sockwave/io-adapter";
 import debugModule from "debug";
 import { BroadcastOperator } from "./broadcast-operator";
 import type { Client, WriteOptions } from "./client";
-import type { EngineSocket } from "./engine";
 import { generateId } from "./ids";
 import type { Namespace } from "./namespace";
 import { PacketType, type OutgoingPacket, type Packet } from "./parser-contract";
@@ -477,7 +477,7 @@ export class Socket<
 
   /** The Engine.IO connection. */
   get conn(): EngineSocket {
-    return this.client.conn;
+    return this.client.conn as unknown as EngineSocket;
   }
 
   /** The rooms this socket is in (including its own id); empty once disconnected. */

@@ -64,6 +64,19 @@ describe("connect", () => {
     expect(await client.connect("/random")).toBe('44/random,{"message":"Invalid namespace"}');
   });
 
+  test("a flood of CONNECT packets in one request is answered packet by packet, creating nothing", async () => {
+    const { port, io } = await setup();
+    const client = await RawPollingClient.open(port);
+    const packets = Array.from({ length: 2000 }, (_, i) => `40/flood-${i},`);
+    expect((await client.send(...packets)).status).toBe(200);
+    const replies: string[] = [];
+    while (replies.length < 2000) replies.push(...(await client.receive()));
+    expect(replies[0]).toBe('44/flood-0,{"message":"Invalid namespace"}');
+    expect(replies.every((r) => r.startsWith("44/flood-"))).toBe(true);
+    expect(io._nsps.size).toBe(1);
+    expect(await client.connect()).toMatch(/^40\{"sid":"/);
+  });
+
   test("refused by a middleware gets the error message and data", async () => {
     const { port, io } = await setup();
     io.use((_socket, next) => next(Object.assign(new Error("not authorized"), { data: { code: 42 } })));

@@ -184,6 +184,27 @@ describe("namespaces and adapters", () => {
     expect(io._nsps.has("/tmp-1")).toBe(false);
   });
 
+  test("fetchSockets() wraps sockets of other nodes in RemoteSocket objects that act through the adapter", async () => {
+    const { io, port } = await setup();
+    const { client, socket } = await connected(port, io);
+    // An adapter that reports this node's socket the way a cluster adapter reports a remote one.
+    const adapter = io.of("/").adapter;
+    adapter.fetchSockets = async () => [{ id: socket.id, handshake: socket.handshake, rooms: [...socket.rooms], data: { x: 1 } }] as never;
+    const [remote] = await io.fetchSockets();
+    expect(remote!.constructor.name).toBe("RemoteSocket");
+    expect(remote!.data).toEqual({ x: 1 });
+    expect(remote!.rooms).toEqual(new Set([socket.id]));
+    remote!.emit("remote", 1);
+    expect(await client.receive()).toEqual(['42["remote",1]']);
+    remote!.join("joined");
+    expect(socket.rooms.has("joined")).toBe(true);
+    remote!.leave("joined");
+    expect(socket.rooms.has("joined")).toBe(false);
+    const disconnect = nextEvent(socket, "disconnect");
+    remote!.disconnect();
+    expect((await disconnect)[0]).toBe("server namespace disconnect");
+  });
+
   test("stateful regular expressions are refused", () => {
     const io = new Server();
     expect(() => io.of(/abc/g)).toThrow("stateful regular expressions are not supported");
