@@ -51,118 +51,132 @@ export function createPacketEncoderStream(): TransformStream<Packet, Uint8Array>
   });
 }
 
-/** Buffered input bytes, consumed from the front without copying when a read fits one chunk. */
-class ChunkQueue {
-  private chunks: Uint8Array[] = [];
-  private head = 0; // bytes of chunks[0] already consumed
-  length = 0;
-
-  push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-
-  /** Removes and returns the next `size` bytes; the caller checked that they are buffered. */
-  take(size: number): Uint8Array {
-    this.length -= size;
-    const first = this.chunks[0]!;
-    if (first.length - this.head >= size) {
-      const bytes = first.subarray(this.head, this.head + size);
-      this.head += size;
-      if (this.head === first.length) this.dropFirst();
-      return bytes;
-    }
-    const bytes = new Uint8Array(size);
-    let filled = 0;
-    while (filled < size) {
-      const chunk = this.chunks[0]!;
-      const count = Math.min(size - filled, chunk.length - this.head);
-      bytes.set(chunk.subarray(this.head, this.head + count), filled);
-      filled += count;
-      this.head += count;
-      if (this.head === chunk.length) this.dropFirst();
-    }
-    return bytes;
-  }
-
-  clear(): void {
-    this.chunks = [];
-    this.head = 0;
-    this.length = 0;
-  }
-
-  private dropFirst(): void {
-    this.chunks.shift();
-    this.head = 0;
-  }
-}
-
 const enum DecoderState {
   Header,
-  MediumLength,
-  LongLength,
+  ExtendedLength,
   Payload,
   /** After an error nothing more is read: the peer is out of sync or hostile. */
   Failed,
 }
 
+/** Smallest buffer a payload split across chunks starts with; it doubles up to the frame's size. */
+const MIN_COLLECT_CAPACITY = 1024;
+
 let textDecoder: TextDecoder | undefined;
 
 /**
- * WebTransport: frames in, packets out. A zero length or a length above `maxPayload` yields one error packet,
- * after which the stream ignores its input (the official one keeps buffering it).
+ * Reads frames from chunks of any size. A payload inside one chunk is decoded from a view of it;
+ * one split across chunks is copied into a buffer that grows with what actually arrived (never
+ * more than twice that, and never beyond the announced length), so a peer cannot make it hold
+ * memory it did not send, nor one object per tiny chunk.
  */
-export function createPacketDecoderStream(maxPayload: number, binaryType?: BinaryType): TransformStream<Uint8Array, Packet> {
-  const queue = new ChunkQueue();
-  let state = DecoderState.Header;
-  let expectedLength = 0;
-  let binary = false;
+class FrameDecoder {
+  private state = DecoderState.Header;
+  private binary = false;
+  private expectedLength = 0;
+  private readonly lengthBytes = new Uint8Array(8);
+  private lengthNeeded = 0;
+  private lengthFilled = 0;
+  private collected: Uint8Array | undefined;
+  private collectedLength = 0;
 
-  function fail(controller: TransformStreamDefaultController<Packet>): void {
-    state = DecoderState.Failed;
-    queue.clear();
-    controller.enqueue(errorPacket());
+  constructor(
+    private readonly maxPayload: number,
+    private readonly binaryType: BinaryType | undefined,
+  ) {}
+
+  push(chunk: Uint8Array, emit: (packet: Packet) => void): void {
+    let offset = 0;
+    while (offset < chunk.length && this.state !== DecoderState.Failed) {
+      if (this.state === DecoderState.Header) {
+        const header = chunk[offset++]!;
+        this.binary = (header & BINARY_FLAG) !== 0;
+        this.expectedLength = header & ~BINARY_FLAG;
+        if (this.expectedLength === MEDIUM_LENGTH_MARKER || this.expectedLength === LONG_LENGTH_MARKER) {
+          this.lengthNeeded = this.expectedLength === MEDIUM_LENGTH_MARKER ? 2 : 8;
+          this.lengthFilled = 0;
+          this.state = DecoderState.ExtendedLength;
+        } else {
+          this.state = DecoderState.Payload;
+        }
+        // checked on the first byte too, as the official decoder does
+        this.checkLength(emit);
+      } else if (this.state === DecoderState.ExtendedLength) {
+        while (this.lengthFilled < this.lengthNeeded && offset < chunk.length) {
+          this.lengthBytes[this.lengthFilled++] = chunk[offset++]!;
+        }
+        if (this.lengthFilled < this.lengthNeeded) return;
+        const view = new DataView(this.lengthBytes.buffer);
+        this.expectedLength =
+          this.lengthNeeded === 2 ? view.getUint16(0) : view.getUint32(0) * TWO_POW_32 + view.getUint32(4);
+        this.state = DecoderState.Payload;
+        this.checkLength(emit);
+      } else {
+        offset = this.readPayload(chunk, offset, emit);
+      }
+    }
   }
 
+  /** Takes payload bytes from `chunk` at `offset`; returns the offset after them. */
+  private readPayload(chunk: Uint8Array, offset: number, emit: (packet: Packet) => void): number {
+    const available = chunk.length - offset;
+    if (this.collected === undefined && available >= this.expectedLength) {
+      const end = offset + this.expectedLength;
+      this.emitPayload(chunk.subarray(offset, end), emit);
+      return end;
+    }
+    const count = Math.min(available, this.expectedLength - this.collectedLength);
+    this.reserve(this.collectedLength + count);
+    this.collected!.set(chunk.subarray(offset, offset + count), this.collectedLength);
+    this.collectedLength += count;
+    if (this.collectedLength === this.expectedLength) {
+      const payload = this.collected!.subarray(0, this.collectedLength);
+      this.collected = undefined;
+      this.collectedLength = 0;
+      this.emitPayload(payload, emit);
+    }
+    return offset + count;
+  }
+
+  private reserve(size: number): void {
+    const current = this.collected;
+    if (current !== undefined && current.length >= size) return;
+    const capacity = Math.min(this.expectedLength, Math.max(size, (current?.length ?? 0) * 2, MIN_COLLECT_CAPACITY));
+    const grown = new Uint8Array(capacity);
+    if (current !== undefined) grown.set(current.subarray(0, this.collectedLength));
+    this.collected = grown;
+  }
+
+  private emitPayload(payload: Uint8Array, emit: (packet: Packet) => void): void {
+    this.state = DecoderState.Header;
+    const encoded = this.binary ? payload : (textDecoder ??= new TextDecoder()).decode(payload);
+    emit(decodePacket(encoded, this.binaryType));
+  }
+
+  private checkLength(emit: (packet: Packet) => void): void {
+    if (this.expectedLength === 0 || this.expectedLength > this.maxPayload) this.fail(emit);
+  }
+
+  fail(emit: (packet: Packet) => void): void {
+    if (this.state === DecoderState.Failed) return;
+    this.state = DecoderState.Failed;
+    this.collected = undefined;
+    emit(errorPacket());
+  }
+}
+
+/**
+ * WebTransport: frames in, packets out. A zero length or a length above `maxPayload` yields one
+ * error packet, after which the stream ignores its input (the official one keeps buffering it).
+ */
+export function createPacketDecoderStream(maxPayload: number, binaryType?: BinaryType): TransformStream<Uint8Array, Packet> {
+  const decoder = new FrameDecoder(maxPayload, binaryType);
   return new TransformStream<Uint8Array, Packet>({
     transform(chunk, controller) {
-      if (state === DecoderState.Failed) return;
-      if (!isBufferSource(chunk)) return fail(controller);
-      queue.push(bytesOf(chunk));
-      while (true) {
-        if (state === DecoderState.Header) {
-          if (queue.length < 1) return;
-          const header = queue.take(1)[0]!;
-          binary = (header & BINARY_FLAG) !== 0;
-          expectedLength = header & ~BINARY_FLAG;
-          state =
-            expectedLength === MEDIUM_LENGTH_MARKER
-              ? DecoderState.MediumLength
-              : expectedLength === LONG_LENGTH_MARKER
-                ? DecoderState.LongLength
-                : DecoderState.Payload;
-        } else if (state === DecoderState.MediumLength) {
-          if (queue.length < 2) return;
-          const bytes = queue.take(2);
-          expectedLength = (bytes[0]! << 8) | bytes[1]!;
-          state = DecoderState.Payload;
-        } else if (state === DecoderState.LongLength) {
-          if (queue.length < 8) return;
-          const bytes = queue.take(8);
-          const view = new DataView(bytes.buffer, bytes.byteOffset, 8);
-          expectedLength = view.getUint32(0) * TWO_POW_32 + view.getUint32(4);
-          state = DecoderState.Payload;
-        } else {
-          if (queue.length < expectedLength) return;
-          const payload = queue.take(expectedLength);
-          controller.enqueue(decodePacket(binary ? payload : (textDecoder ??= new TextDecoder()).decode(payload), binaryType));
-          state = DecoderState.Header;
-          continue;
-        }
-        // checked after every header step, as the official decoder does
-        if (expectedLength === 0 || expectedLength > maxPayload) return fail(controller);
-      }
+      const emit = (packet: Packet): void => controller.enqueue(packet);
+      // untyped callers may write anything: only bytes are frames
+      if (!isBufferSource(chunk)) return decoder.fail(emit);
+      decoder.push(bytesOf(chunk), emit);
     },
   });
 }
