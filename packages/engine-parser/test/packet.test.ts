@@ -4,6 +4,7 @@ import {
   decodePacket,
   encodePacket,
   encodePacketSync,
+  encodePacketToBytes,
   encodeTextPacket,
   protocol,
   type Packet,
@@ -101,5 +102,15 @@ describe("protocol 4 packets", () => {
     const encoded = await new Promise<RawData>((resolve) => encodePacket({ type: "message", data: blob }, false, resolve));
     expect(encoded).toBe("bAQIDBA==");
     expect(() => encodePacketSync({ type: "message", data: blob }, false)).toThrow(TypeError);
+  });
+
+  it("gives the bytes of a packet: UTF-8 text, or the binary itself", () => {
+    expect([...encodePacketToBytes({ type: "message", data: "é" })]).toEqual([0x34, 0xc3, 0xa9]);
+    expect([...encodePacketToBytes({ type: "ping" })]).toEqual([0x32]);
+    const buffer = Buffer.from([1, 2]);
+    expect(encodePacketToBytes({ type: "message", data: buffer })).toBe(buffer);
+    const view = new Uint16Array([0x0201]);
+    expect([...encodePacketToBytes({ type: "message", data: view })]).toEqual([1, 2]);
+    expect(() => encodePacketToBytes({ type: "message", data: new Blob(["x"]) })).toThrow(/Blob cannot be encoded synchronously/);
   });
 });
