@@ -180,6 +180,8 @@ export class Decoder extends TypedEmitter<DecoderEvents> {
     try {
       data = JSON.parse(text.slice(index), this.reviver);
     } catch (error) {
+      // JSON.parse itself is iterative; a reviver walks recursively and can exhaust the stack.
+      if (error instanceof RangeError) throw invalid(type, "the payload is nested too deeply to revive");
       throw invalid(type, `the payload is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
 

@@ -3,7 +3,7 @@ export { Decoder, type DecoderEvents, type DecoderOptions, type JSONReviver } fr
 export { DecodeError } from "./errors";
 export { isPacketValid, RESERVED_EVENTS } from "./validation";
 export { isBinary, hasBinary } from "./binary";
-export type { TypedEmitter, EventsMap } from "./emitter";
+export { TypedEmitter, type EventsMap } from "./emitter";
 export {
   protocol,
   PacketType,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DecodeError, Decoder, PacketType, type DecodedPacket, type DecoderOptions } from "@sockwave/io-parser";
+import { DecodeError, Decoder, PacketType, TypedEmitter, type DecodedPacket, type DecoderOptions } from "@sockwave/io-parser";
 
 type Chunk = Parameters<Decoder["add"]>[0];
 
@@ -134,6 +134,45 @@ describe("Decoder: valid packets", () => {
     const buffers = Array.from({ length: 11 }, (_, i) => new Uint8Array([i]));
     const [packet] = decode([text, ...buffers], { maxAttachments: 11 });
     expect(packet).toStrictEqual({ type: PacketType.EVENT, nsp: "/", data: ["many", ...buffers] });
+  });
+
+  it("calls listeners with the decoder as this, as component-emitter does", () => {
+    const decoder = new Decoder();
+    const receivers: unknown[] = [];
+    function record(this: unknown): void {
+      receivers.push(this);
+    }
+    decoder.on("decoded", record);
+    decoder.add("0");
+    decoder.on("decoded", record);
+    decoder.add('51-["b",{"_placeholder":true,"num":0}]');
+    decoder.add(new Uint8Array(1));
+    expect(receivers).toEqual([decoder, decoder, decoder]);
+    expect(receivers.every((receiver) => receiver === decoder)).toBe(true);
+  });
+
+  it("a listener that removes itself or adds another does not change the current round", () => {
+    const decoder = new Decoder();
+    const seen: string[] = [];
+    const first = (): void => {
+      seen.push("first");
+      decoder.off("decoded", first);
+      decoder.on("decoded", () => seen.push("late"));
+    };
+    decoder.on("decoded", first);
+    decoder.on("decoded", () => seen.push("second"));
+    decoder.add("0");
+    expect(seen).toEqual(["first", "second"]);
+    decoder.add("0");
+    expect(seen).toEqual(["first", "second", "second", "late"]);
+  });
+
+  it("the emitter base is exported for other typed emitters", () => {
+    const emitter = new TypedEmitter<{ ping: (n: number) => void }>();
+    const got: number[] = [];
+    emitter.on("ping", (n) => got.push(n));
+    emitter.emit("ping", 3);
+    expect(got).toEqual([3]);
   });
 
   it("listeners: once, off, and several listeners each see the packet", () => {
