@@ -118,11 +118,19 @@ export class Namespace<
     }
     const chain = fns.slice();
     const step = (index: number): void => {
-      chain[index]!(socket, (err) => {
+      const next = (err?: ExtendedError): void => {
         if (err) done(err);
         else if (index + 1 === chain.length) done();
         else step(index + 1);
-      });
+      };
+      try {
+        chain[index]!(socket, next);
+      } catch (err) {
+        // A middleware that throws refuses the socket (the client gets CONNECT_ERROR) instead of
+        // leaving an unhandled rejection behind.
+        debug("a middleware of %s threw: %s", this.name, err);
+        next(err instanceof Error ? err : new Error(String(err)));
+      }
     };
     step(0);
   }

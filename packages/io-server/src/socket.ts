@@ -436,10 +436,16 @@ export class Socket<
   }
 
   private run(fns: Array<(event: Event, next: (err?: Error) => void) => void>, event: Event, index: number): void {
-    fns[index]!(event, (err?: Error) => {
+    const next = (err?: Error): void => {
       if (err || index + 1 === fns.length) process.nextTick(runEvent, this, event, err);
       else this.run(fns, event, index + 1);
-    });
+    };
+    try {
+      fns[index]!(event, next);
+    } catch (err) {
+      // A packet middleware that throws drops the event and reports on the socket's `error` event.
+      next(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
   /** Emits a client event to the listeners, after the packet middlewares. */

@@ -116,6 +116,26 @@ describe("sockets", () => {
     expect(socket.binary(true)).toBe(socket);
   });
 
+  test("a throwing connection middleware refuses the socket; a throwing packet middleware drops the event", async () => {
+    const { io, port } = await setup();
+    io.of("/strict").use(() => {
+      throw new Error("middleware bug");
+    });
+    const client = await RawPollingClient.open(port);
+    expect(await client.connect("/strict")).toBe('44/strict,{"message":"middleware bug"}');
+    const { client: other, socket } = await connected(port, io);
+    const errors: Error[] = [];
+    socket.on("error", (err) => errors.push(err));
+    socket.use(([event]) => {
+      if (event === "bad") throw new Error("packet middleware bug");
+    });
+    const errored = nextEvent(socket, "error");
+    await other.send('42["bad"]');
+    await errored;
+    expect(errors.map((e) => e.message)).toEqual(["packet middleware bug"]);
+    expect(socket.connected).toBe(true);
+  });
+
   test("a volatile emit is dropped while the client cannot receive; a normal one is queued", async () => {
     const { io, port } = await setup();
     const { client, socket } = await connected(port, io);
