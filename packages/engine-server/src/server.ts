@@ -371,12 +371,20 @@ export class Server extends EventEmitter {
     const allowRequest = this.opts.allowRequest;
     if (!allowRequest) return fn();
     let answered = false;
-    allowRequest(req, (message, success) => {
-      if (answered) return;
+    try {
+      allowRequest(req, (message, success) => {
+        if (answered) return;
+        answered = true;
+        if (!success) fn(errors.FORBIDDEN, { message: message ?? undefined });
+        else fn();
+      });
+    } catch (error) {
+      // a throwing allowRequest refuses the handshake instead of crashing the server
+      if (answered) throw error;
       answered = true;
-      if (!success) fn(errors.FORBIDDEN, { message: message ?? undefined });
-      else fn();
-    });
+      debug("allowRequest threw: %s", error);
+      fn(errors.FORBIDDEN, { name: "ALLOW_REQUEST_ERROR", error });
+    }
   }
 
   private emitConnectionError(req: IncomingMessage, code: ErrorCode, context: ErrorContext | undefined): void {

@@ -114,6 +114,19 @@ describe("HTTP error codes", () => {
     expect(json(refused.text)).toEqual({ code: 4, message: "Forbidden" });
   });
 
+  it("4 Forbidden when allowRequest throws, and the server keeps serving", async () => {
+    server = await startServer({
+      allowRequest: () => {
+        throw new Error("bug in allowRequest");
+      },
+    });
+    const refused = await httpRequest(server.port, "GET", pollPath("EIO=4&transport=polling"));
+    expect(refused.status).toBe(403);
+    expect(json(refused.text)).toEqual({ code: 4, message: "Forbidden" });
+    const again = await httpRequest(server.port, "GET", pollPath("EIO=4&transport=polling"));
+    expect(again.status).toBe(403);
+  });
+
   it("5 Unsupported protocol version for protocol 3 (or no EIO) without allowEIO3", async () => {
     server = await startServer();
     const errorsSeen: ConnectionError[] = [];

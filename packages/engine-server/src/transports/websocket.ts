@@ -21,6 +21,7 @@ interface WsInternals {
 }
 
 const MESSAGE_CODE = PACKET_CODES.message;
+const WS_OPEN = 1;
 const MESSAGE_CHAR = 52; // "4"
 
 /**
@@ -72,9 +73,9 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
     return this.netSocket ? this.netSocket.writableLength : this.socket.bufferedAmount;
   }
 
-  /** Frames can be written directly (no compression negotiated, `ws`'s socket reachable). */
+  /** Frames can be written directly (no compression negotiated, `ws`'s socket reachable and open). */
   get writesFrames(): boolean {
-    return this.netSocket !== null && !this.perMessageDeflate && this.writableFlag;
+    return this.netSocket !== null && !this.perMessageDeflate && this.writableFlag && this.socket.readyState === WS_OPEN;
   }
 
   /** @internal A packet from the hot path (the caller checked `writesFrames`): no packet object. */
@@ -121,6 +122,8 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
   }
 
   send(packets: Packet[], callbacks?: SendCallback[] | null): void {
+    // after a close frame nothing more may be sent
+    if (this.socket.readyState !== WS_OPEN) return;
     const done = callbacks ? this.callbacksRunner(callbacks) : undefined;
     for (let i = 0; i < packets.length; i++) {
       const packet = packets[i]!;
