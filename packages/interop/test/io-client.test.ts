@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import { Server as SockwaveServer } from "@sockwave/io-server";
+import msgpackParser from "socket.io-msgpack-parser";
 import { io, Manager, type Socket, type ManagerOptions, type SocketOptions } from "@sockwave/io-client";
 
 type ClientOptions = Partial<ManagerOptions & SocketOptions>;
@@ -425,6 +426,17 @@ describe.each(implementations)("io-client against %s", (_name, factory) => {
       server.emit("news");
       await news;
       expect(packets).toEqual([0, 2]); // CONNECT, then EVENT
+    });
+
+    it("speaks through a custom parser (socket.io-msgpack-parser) on both sides", async () => {
+      const { server, url } = await startServer({ parser: msgpackParser });
+      server.on("connection", (peer) => peer.on("sum", (a: number, b: number, ack: (total: number) => void) => ack(a + b)));
+      const socket = client(url, { parser: msgpackParser });
+      await next(socket, "connect");
+      expect(await socket.emitWithAck("sum", 2, 3)).toBe(5);
+      const binary = next<[Uint8Array]>(socket, "bytes");
+      server.emit("bytes", Buffer.from([1, 2, 3]));
+      expect([...(await binary)[0]]).toEqual([1, 2, 3]);
     });
 
     it("fails with 'timeout' when the server does not answer the handshake in time", async () => {

@@ -36,6 +36,7 @@ declare namespace io {
   export type ManagerReservedEvents = core.ManagerReservedEvents;
   export type Parser = core.Parser;
   export type ParserDecoder = core.ParserDecoder;
+  export type ParserEncoder = core.ParserEncoder;
   export type SocketOptions = core.SocketOptions;
   export type SocketReservedEvents = core.SocketReservedEvents;
   export type DisconnectDescription = core.DisconnectDescription;

@@ -11,7 +11,7 @@ const io = Object.assign(lookup, { Manager, Socket, io: lookup, connect: lookup,
 
 export { protocol, Manager, Socket, io, io as connect, io as default };
 export type { LookupOptions } from "./lookup";
-export type { ManagerOptions, ManagerReservedEvents, Parser, ParserDecoder } from "./manager";
+export type { ManagerOptions, ManagerReservedEvents, Parser, ParserDecoder, ParserEncoder } from "./manager";
 export type { DisconnectDescription, ExtendedError, SocketOptions, SocketReservedEvents } from "./socket";
 export type { DecorateAcknowledgements } from "./typed-events";
 export type { DefaultEventsMap, EventNames, EventParams, EventsMap } from "@sockwave/engine-client";

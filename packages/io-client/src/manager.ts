@@ -22,9 +22,14 @@ export interface ParserDecoder {
   off(event: "decoded", listener: (packet: Packet) => void): unknown;
 }
 
+/** What a Manager needs from an encoder: the Engine.IO messages of a packet (an array of them, as a rule). */
+export interface ParserEncoder {
+  encode(packet: Packet): unknown;
+}
+
 /** A Socket.IO packet codec such as @sockwave/io-parser or socket.io-msgpack-parser. */
 export interface Parser {
-  Encoder: new () => { encode(packet: Packet): unknown[] };
+  Encoder: new () => ParserEncoder;
   Decoder: new () => ParserDecoder;
 }
 
@@ -97,7 +102,7 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
   private declare _reconnectionAttempts: number;
   private declare _timeout: number | boolean;
   private declare readonly parser: Parser;
-  private declare readonly encoder: { encode(packet: Packet): unknown[] };
+  private declare readonly encoder: ParserEncoder;
   private declare decoder: ParserDecoder | undefined;
   private skipReconnect = false;
 
@@ -318,7 +323,8 @@ export class Manager<ListenEvents extends EventsMap = DefaultEventsMap, EmitEven
     const engine = this.engine;
     if (!engine) return;
     const encoded = this.encoder.encode(packet);
-    for (const chunk of encoded) engine.write(chunk as EngineData, packet.options);
+    // socket.io-msgpack-parser's typings promise one buffer, its code returns an array: accept both
+    for (const chunk of Array.isArray(encoded) ? encoded : [encoded]) engine.write(chunk as EngineData, packet.options);
   }
 
   private cleanup(): void {
