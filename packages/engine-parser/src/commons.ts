@@ -42,15 +42,22 @@ export const PACKET_TYPE_DIGITS: Readonly<Record<WirePacketType, string>> = {
 
 const CHAR_CODE_ZERO = 48;
 
+/** The packet type a number (0 to 6) stands for, or undefined for anything else. */
+export function packetTypeOfNumber(number: number): WirePacketType | undefined {
+  // a range check rather than an out-of-bounds read, which engines handle on a slow path
+  return number >= 0 && number < PACKET_TYPE_NAMES.length ? PACKET_TYPE_NAMES[number] : undefined;
+}
+
 /** The packet type a wire digit (as a char code) stands for, or undefined for anything else. */
 export function packetTypeOfCharCode(code: number): WirePacketType | undefined {
-  return PACKET_TYPE_NAMES[code - CHAR_CODE_ZERO];
+  return packetTypeOfNumber(code - CHAR_CODE_ZERO);
 }
 
 /** The wire digit of a packet type; encoding an `error` packet or an unknown type is a caller bug. */
 export function digitOf(type: PacketType): string {
-  const digit = (PACKET_TYPE_DIGITS as Readonly<Record<string, string>>)[type];
-  if (digit === undefined) {
+  const digit: unknown = (PACKET_TYPE_DIGITS as Readonly<Record<string, unknown>>)[type];
+  // not just `undefined`: names like "constructor" find Object.prototype members
+  if (typeof digit !== "string") {
     throw new TypeError(
       `engine-parser: cannot encode a packet of type ${JSON.stringify(type)}; expected one of ${PACKET_TYPE_NAMES.join(", ")}`,
     );

@@ -94,6 +94,9 @@ describe("protocol 4 packets", () => {
 
   it("refuses to encode an error packet with a message saying what is allowed", () => {
     expect(() => encodePacketSync({ type: "error", data: "x" }, true)).toThrow(/cannot encode a packet of type "error"/);
+    for (const name of ["constructor", "__proto__", "toString", "message "]) {
+      expect(() => encodeTextPacket(name as PacketType, "x")).toThrow(TypeError);
+    }
   });
 
   it("encodes Blob data: as it is with binary support, as base64 (asynchronously) without", async () => {

@@ -7,7 +7,7 @@ import {
   isBlob,
   isBufferSource,
   packetTypeOfCharCode,
-  PACKET_TYPE_NAMES,
+  packetTypeOfNumber,
   type BinaryType,
   type Packet,
   type PacketType,
@@ -127,7 +127,7 @@ export function decodePacket(encoded: string | ArrayBuffer | ArrayBufferView | u
   }
   if (!isBufferSource(encoded)) return errorPacket();
   const bytes = toBuffer(encoded);
-  const type = PACKET_TYPE_NAMES[bytes[0] ?? -1];
+  const type = bytes.length > 0 ? packetTypeOfNumber(bytes[0]!) : undefined;
   // an empty frame or an unknown type byte: engine.io-parser 2 returns an undefined type here
   if (type === undefined) return errorPacket();
   return { type, data: binaryAs(bytes.subarray(1), binaryType) };
