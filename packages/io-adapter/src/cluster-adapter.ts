@@ -318,7 +318,12 @@ export abstract class ClusterAdapter extends Adapter {
         this.log("[%s] could not publish a broadcast: %s", this.uid, errorMessage(err));
       }
     }
-    super.broadcast(packet, opts);
+    try {
+      super.broadcast(packet, opts);
+    } catch (err) {
+      // Callers do not await broadcasts: a rejection here would be unhandled and end the process.
+      this.log("[%s] could not deliver a broadcast locally: %s", this.uid, errorMessage(err));
+    }
   }
 
   /**

@@ -375,3 +375,19 @@ describe("answers from a misbehaving node", () => {
     expect((outcome as Error).message).toBe("timeout reached: only 1 responses received out of 2");
   });
 });
+
+describe("failures inside a cluster broadcast", () => {
+  it("a packet the encoder refuses is neither thrown nor left as an unhandled rejection", async () => {
+    const bus = new InProcessBus();
+    const nodes = cluster(bus.clusterAdapter(), 2);
+    const local = nodes[0]!.connect();
+    const remote = nodes[1]!.connect();
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    await expect(nodes[0]!.adapter.broadcast(event("bad", circular), to([]))).resolves.toBeUndefined();
+    await expect(nodes[0]!.adapter.broadcast(event("bad", circular), to([], [], { local: true }))).resolves.toBeUndefined();
+    await nodes[0]!.adapter.broadcast(event("good"), to([]));
+    await eventually(() => received(remote).includes('2["good"]'), "the next broadcast on the other node");
+    expect(received(local)).toEqual(['2["good"]']);
+  });
+});
