@@ -157,9 +157,10 @@ export abstract class Polling extends Transport {
   }
 
   protected uri(): string {
+    // Kept on the transport's query, so every request of a session opened with b64=1 says so (as the official client).
+    if (!this.supportsBinary && !this.query.sid) this.query.b64 = 1;
     const query: Record<string, QueryValue> = { ...this.query };
     if (this.opts.timestampRequests !== false) query[this.opts.timestampParam] = randomString();
-    if (!this.supportsBinary && !query.sid) query.b64 = 1;
     return this.createUri(this.opts.secure ? "https" : "http", query);
   }
 }
