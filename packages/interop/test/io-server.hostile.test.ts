@@ -79,7 +79,7 @@ async function bystander(io: Server, url: string) {
   io.on("connection", (s) => s.on("echo", (v: unknown, ack: (v: unknown) => void) => ack(v)));
   const socket = connect(url, { transports: ["websocket"], forceNew: true, reconnection: false });
   open.push(socket);
-  await new Promise((resolve) => socket.once("connect", resolve));
+  await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
   return { check: async () => expect(await socket.emitWithAck("echo", "still here")).toBe("still here") };
 }
 

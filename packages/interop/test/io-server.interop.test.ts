@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server, type ServerOptions, type Socket } from "@sockwave/io-server";
 import { io as connect, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from "socket.io-client";
+import * as msgpackParser from "socket.io-msgpack-parser";
 import { afterEach, describe, expect, test } from "vitest";
 
 // The official socket.io-client 4.8.4 against our server, for every feature, over each transport setup.
@@ -26,8 +27,11 @@ async function startServer(opts: Partial<ServerOptions> = {}): Promise<{ io: Ser
   return { io, http, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
-function next<T extends unknown[] = unknown[]>(emitter: { once(ev: string, fn: (...args: never[]) => void): unknown }, ev: string): Promise<T> {
-  return new Promise((resolve) => emitter.once(ev, ((...args: T) => resolve(args)) as (...args: never[]) => void));
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any emitter: server, client or engine socket
+type AnyEmitter = { once(ev: string, fn: (...args: any[]) => void): unknown };
+
+function next<T extends unknown[] = unknown[]>(emitter: AnyEmitter, ev: string): Promise<T> {
+  return new Promise((resolve) => emitter.once(ev, (...args: unknown[]) => resolve(args as T)));
 }
 
 for (const { name, options } of setups) {
@@ -77,6 +81,26 @@ for (const { name, options } of setups) {
       const [a, b] = (await bin) as [ArrayBuffer | Buffer, ArrayBuffer | Buffer];
       expect([...new Uint8Array(a as ArrayBuffer)]).toEqual([9]);
       expect([...new Uint8Array(b as ArrayBuffer)]).toEqual([8, 7]);
+    });
+
+    test("socket.conn is the engine connection, upgraded when the client asks", async () => {
+      const { serverSocket } = await pair();
+      const transports = options.transports as string[];
+      if (transports.length === 2 && serverSocket.conn.transport.name === "polling") {
+        await next(serverSocket.conn, "upgrade");
+      }
+      expect(serverSocket.conn.transport.name).toBe(transports.at(-1));
+      expect(serverSocket.request.url).toMatch(/^\/socket\.io\/\?EIO=4/);
+    });
+
+    test("the parser option: socket.io-msgpack-parser on both sides", async () => {
+      const { socket, serverSocket } = await pair({ parser: msgpackParser }, { parser: msgpackParser } as never);
+      serverSocket.on("echo", (v: unknown, ack: (v: unknown) => void) => ack(v));
+      expect(await socket.emitWithAck("echo", { n: 1, list: ["a", 2], bin: Buffer.from([5]) })).toEqual({
+        n: 1,
+        list: ["a", 2],
+        bin: expect.anything(),
+      });
     });
 
     test("an acknowledgement that never comes times out", async () => {
