@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import { io, type Socket as ClientSocket } from "socket.io-client";
 import * as sockwaveParser from "@sockwave/io-parser";
+// @ts-expect-error socket.io-client 2 ships no type declarations
+import ioV2 from "socket.io-client-v2";
 
 type Parser = NonNullable<ConstructorParameters<typeof Server>[1]>["parser"];
 const ourParser = sockwaveParser as unknown as Parser;
@@ -15,9 +17,9 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function startServer(parser?: Parser): Promise<{ server: Server; url: string }> {
+async function startServer(parser?: Parser, allowEIO3 = false): Promise<{ server: Server; url: string }> {
   const http: HttpServer = createServer();
-  const server = new Server(http, parser ? { parser } : {});
+  const server = new Server(http, { allowEIO3, ...(parser ? { parser } : {}) });
   await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
   cleanups.push(
     () =>
@@ -112,4 +114,27 @@ describe("the official server with either parser, against bad input", () => {
       expect(ours.error.message).toMatch(/^(invalid [A-Z_]+ packet: |unknown packet type)/);
     });
   }
+});
+
+describe("the official server with our parser, and a socket.io-client 2 (protocol 4 packets)", () => {
+  interface V2Socket {
+    on(event: string, listener: (...args: never[]) => void): V2Socket;
+    emit(event: string, ...args: unknown[]): V2Socket;
+    close(): void;
+  }
+  const connectV2 = ioV2 as (url: string, opts: object) => V2Socket;
+
+  it("reads the query a v2 client puts in the namespace (a long token) and binary events", async () => {
+    const { server, url } = await startServer(ourParser, true);
+    const token = "t".repeat(4000);
+    const received = new Promise<{ token: unknown; bytes: number[] }>((resolve) => {
+      server.of("/admin").on("connection", (socket: ServerSocket) => {
+        socket.on("bytes", (data: Buffer) => resolve({ token: socket.handshake.query.token, bytes: [...data] }));
+      });
+    });
+    const socket = connectV2(`${url}/admin`, { query: { token }, transports: ["websocket"], forceNew: true, reconnection: false });
+    cleanups.push(() => socket.close());
+    socket.on("connect", () => socket.emit("bytes", Buffer.from([4, 5])));
+    expect(await received).toEqual({ token, bytes: [4, 5] });
+  });
 });

@@ -20,7 +20,10 @@ export interface DecoderOptions {
   reviver?: JSONReviver;
   /** Most binary attachments one packet may declare. @default 10 */
   maxAttachments?: number;
-  /** Longest namespace accepted, in UTF-16 code units (Sockwave addition). @default 1024 */
+  /**
+   * Longest namespace accepted, in UTF-16 code units (Sockwave addition). Generous because
+   * socket.io v2 clients (allowEIO3) put their query, often a token, in the namespace. @default 16384
+   */
   maxNamespaceLength?: number;
 }
 
@@ -29,7 +32,7 @@ export interface DecoderEvents {
 }
 
 const DEFAULT_MAX_ATTACHMENTS = 10;
-const DEFAULT_MAX_NAMESPACE_LENGTH = 1024;
+const DEFAULT_MAX_NAMESPACE_LENGTH = 16_384;
 
 const ZERO = 48;
 const NINE = 57;

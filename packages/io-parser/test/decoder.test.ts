@@ -205,7 +205,9 @@ describe("Decoder: every validation rule rejects with a DecodeError", () => {
   it("attachments: above maxAttachments", () => rejects(['511-["a"]'], /too many attachments \(the limit is 10/));
   it("attachments: custom limit", () => rejects(['53-["a"]'], /the limit is 2/, { maxAttachments: 2 }));
   it("attachments: a giant count stops at the limit", () => rejects([`5${"9".repeat(100_000)}-["a"]`], /too many attachments/));
-  it("namespace longer than maxNamespaceLength", () => rejects([`0/${"n".repeat(1024)},`], /namespace longer than 1024/));
+  it("namespace longer than maxNamespaceLength", () => rejects([`0/${"n".repeat(16_384)},`], /namespace longer than 16384/));
+  it("a namespace of exactly maxNamespaceLength is fine", () =>
+    expect(decode([`0/${"n".repeat(16_383)},`])).toStrictEqual([{ type: PacketType.CONNECT, nsp: `/${"n".repeat(16_383)}` }]));
   it("namespace limit is configurable", () => rejects(["0/abcd,"], /longer than 3/, { maxNamespaceLength: 3 }));
   it("ack id above Number.MAX_SAFE_INTEGER", () => rejects(['29007199254740992["a"]'], /ack id larger than/));
   it("giant ack id", () => rejects([`2${"1".repeat(100_000)}["a"]`], /ack id larger than/));

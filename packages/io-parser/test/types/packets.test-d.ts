@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { Decoder, Encoder, PacketType, type BinaryData, type DecodedPacket, type EncodedPacket } from "@sockwave/io-parser";
+import { Decoder, Encoder, PacketType, type BinaryData, type DecodedPacket, type EncodedPacket, type Packet } from "@sockwave/io-parser";
 
 describe("public types", () => {
   it("the decoded event narrows by type", () => {
@@ -21,6 +21,17 @@ describe("public types", () => {
     expectTypeOf(encoded).toEqualTypeOf<EncodedPacket>();
     expectTypeOf(encoded[0]).toEqualTypeOf<string>();
     expectTypeOf(encoded.slice(1)).toEqualTypeOf<Array<string | BinaryData>>();
+  });
+
+  it("a decoded packet can be encoded again (relays, adapters)", () => {
+    expectTypeOf<DecodedPacket>().toExtend<Packet>();
+  });
+
+  it("the decoder accepts what Engine.IO hands over", () => {
+    expectTypeOf<string>().toExtend<Parameters<Decoder["add"]>[0]>();
+    expectTypeOf<Buffer>().toExtend<Parameters<Decoder["add"]>[0]>();
+    expectTypeOf<ArrayBuffer>().toExtend<Parameters<Decoder["add"]>[0]>();
+    expectTypeOf<Blob>().toExtend<Parameters<Decoder["add"]>[0]>();
   });
 
   it("only the decoded event can be listened to", () => {
