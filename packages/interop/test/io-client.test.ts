@@ -224,6 +224,35 @@ describe.each(implementations)("io-client against %s", (_name, factory) => {
       expect(manager._readyState).toBe("closed");
     });
 
+    it("reconnects every namespace of a shared connection after the transport drops", async () => {
+      const { server, url } = await startServer();
+      server.of("/chat");
+      const main = client(url);
+      const chat = main.io.socket("/chat");
+      await Promise.all([main.connected || next(main, "connect"), chat.connected || next(chat, "connect")]);
+      const [mainId, chatId] = [main.id, chat.id];
+      const reconnected = Promise.all([next(main, "connect"), next(chat, "connect")]);
+      for (const peer of server.of("/").sockets.values()) peer.conn.close();
+      await reconnected;
+      expect(main.connected && chat.connected).toBe(true);
+      expect(main.id).not.toBe(mainId);
+      expect(chat.id).not.toBe(chatId);
+      expect(chat.io).toBe(main.io);
+    });
+
+    it("connects again with connect() after disconnect()", async () => {
+      const { url } = await startServer();
+      const socket = client(url);
+      await next(socket, "connect");
+      const firstId = socket.id;
+      socket.disconnect();
+      expect(socket.io._readyState).toBe("closed");
+      socket.connect();
+      await next(socket, "connect");
+      expect(socket.connected).toBe(true);
+      expect(socket.id).not.toBe(firstId);
+    });
+
     it("reports an unknown namespace as connect_error and leaves the others connected", async () => {
       const { url } = await startServer();
       const main = client(url);
