@@ -159,6 +159,27 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       expect(harness.requests.every((req) => req.url?.includes("b64=1"))).toBe(true);
     });
 
+    it("emits packetCreate, flush and drain around a write and calls its callback once flushed", async () => {
+      const harness = await startServer();
+      const client = connect(harness, { transports, upgrade: false });
+      await once(client, "open");
+      const events: string[] = [];
+      client.on("packetCreate", (packet) => events.push(`packetCreate:${packet.type}:${String(packet.data)}`));
+      client.on("flush", () => events.push("flush"));
+      const drained = once(client, "drain");
+      const called = new Promise<void>((resolve) =>
+        client.send("with callback", { compress: false }, () => {
+          events.push("callback");
+          resolve();
+        }),
+      );
+      await called;
+      await drained;
+      events.push("drain");
+      expect(events).toEqual(["packetCreate:message:with callback", "flush", "callback", "drain"]);
+      expect(client.writeBuffer).toEqual([]);
+    });
+
     it("sends query parameters and extra headers with every request", async () => {
       const harness = await startServer();
       const serverSocketPromise = nextConnection(harness);
