@@ -78,6 +78,30 @@ describe("protocol 3 packets", () => {
   });
 });
 
+describe("protocol 3 argument forms", () => {
+  it("lets the callback take the place of any optional argument, as engine.io-parser 2 does", () => {
+    const results: Array<string | Buffer> = [];
+    const collect = (encoded: string | Buffer): void => void results.push(encoded);
+    const packet: Packet = { type: "message", data: Buffer.from([1]) };
+    v3.encodePacket(packet, collect);
+    v3.encodePacket(packet, true, collect);
+    v3.encodePacket(packet, null, collect);
+    v3.encodePayload([packet], collect);
+    v3.encodePayload([packet], true, collect);
+    expect(results.map((r) => (typeof r === "string" ? r : [...r]))).toEqual(["b4AQ==", [4, 1], "b4AQ==", "6:b4AQ==", [1, 2, 255, 4, 1]]);
+    const decoded: Packet[] = [];
+    v3.decodePayloadAsBinary(Buffer.from([1, 2, 255, 4, 1]), (p) => void decoded.push(p));
+    v3.decodePayloadAsBinary(Buffer.from([1, 2, 255, 4, 1]), "arraybuffer", (p) => void decoded.push(p));
+    expect(decoded.map((p) => p.type)).toEqual(["message", "message"]);
+    expect(decoded[1]!.data).toBeInstanceOf(ArrayBuffer);
+  });
+
+  it("says so when the callback is missing", () => {
+    const encode = v3.encodePacket as (...args: unknown[]) => void;
+    expect(() => encode({ type: "ping" }, true)).toThrow(/encodePacket needs a callback/);
+  });
+});
+
 describe("protocol 3 text payloads", () => {
   it("prefixes each packet with its length in UTF-16 code units", () => {
     const packets: Packet[] = [

@@ -12,6 +12,7 @@ import {
   type Packet,
   type PacketType,
 } from "../commons";
+import { splitAtCallback } from "./arguments";
 import { byteStringToUtf8, utf8ToByteString } from "./utf8";
 
 /** Packet types and their numbers, as engine.io-parser 2 exports them. */
@@ -76,10 +77,8 @@ export function encodePacket(
   packet: Packet,
   ...rest: [EncodedCallback] | [boolean | null | undefined, EncodedCallback] | [boolean | null | undefined, boolean | null | undefined, EncodedCallback]
 ): void {
-  const callback = rest[rest.length - 1] as EncodedCallback;
-  const supportsBinary = rest.length > 1 ? rest[0] === true : false;
-  const utf8encode = rest.length > 2 ? rest[1] === true : false;
-  callback(encodePacketSync(packet, supportsBinary, utf8encode));
+  const { optional, callback } = splitAtCallback<EncodedCallback>("encodePacket", rest);
+  callback(encodePacketSync(packet, Boolean(optional[0]), Boolean(optional[1])));
 }
 
 function encodeBase64PacketSync(packet: Packet): string {

@@ -3,6 +3,7 @@
 // marker byte (0 text, 1 binary), the length as one byte per decimal digit, 255, then the bytes.
 import { Buffer } from "node:buffer";
 import { errorPacket, isBinary, isBufferSource, type BinaryType, type Packet } from "../commons";
+import { splitAtCallback } from "./arguments";
 import { decodePacket, encodePacketSync, toBuffer } from "./packet";
 
 /** Receives each decoded packet with its position; returning `false` stops a text payload's decoding. */
@@ -41,8 +42,8 @@ export function encodePayload(
   packets: Packet[],
   ...rest: [(payload: string | Buffer) => void] | [boolean | null | undefined, (payload: string | Buffer) => void]
 ): void {
-  const callback = rest[rest.length - 1] as (payload: string | Buffer) => void;
-  callback(encodePayloadSync(packets, rest.length > 1 && rest[0] === true));
+  const { optional, callback } = splitAtCallback<(payload: string | Buffer) => void>("encodePayload", rest);
+  callback(encodePayloadSync(packets, Boolean(optional[0])));
 }
 
 /** Sockwave addition: `encodePayloadAsBinary` without the callback. */
@@ -80,8 +81,8 @@ export function decodePayload(
   payload: string | ArrayBuffer | ArrayBufferView,
   ...rest: [PayloadCallback] | [BinaryType | null | undefined, PayloadCallback]
 ): void {
-  const callback = rest[rest.length - 1] as PayloadCallback;
-  const binaryType = rest.length > 1 ? ((rest[0] as BinaryType | null | undefined) ?? undefined) : undefined;
+  const { optional, callback } = splitAtCallback<PayloadCallback>("decodePayload", rest);
+  const binaryType = (optional[0] as BinaryType | null | undefined) ?? undefined;
   if (typeof payload !== "string") return decodePayloadAsBinary(payload, binaryType, callback);
   if (payload === "") return void callback(errorPacket(), 0, 1);
 
@@ -109,11 +110,18 @@ export function decodePayload(
  * Decodes the XHR2 binary payload format. Every packet is read first; an unreadable length field
  * gives a single `(errorPacket, 0, 1)` call, and each packet then goes to the callback in turn.
  */
+export function decodePayloadAsBinary(payload: ArrayBuffer | ArrayBufferView, callback: PayloadCallback): void;
 export function decodePayloadAsBinary(
   payload: ArrayBuffer | ArrayBufferView,
   binaryType: BinaryType | null | undefined,
   callback: PayloadCallback,
+): void;
+export function decodePayloadAsBinary(
+  payload: ArrayBuffer | ArrayBufferView,
+  ...args: [PayloadCallback] | [BinaryType | null | undefined, PayloadCallback]
 ): void {
+  const { optional, callback } = splitAtCallback<PayloadCallback>("decodePayloadAsBinary", args);
+  const binaryType = (optional[0] as BinaryType | null | undefined) ?? undefined;
   // untyped callers may hand over anything: only real binary is an XHR2 payload
   if (!isBufferSource(payload)) return void callback(errorPacket(), 0, 1);
   let rest = toBuffer(payload);
@@ -133,8 +141,7 @@ export function decodePayloadAsBinary(
     messages.push(isText ? message.toString("latin1") : message);
     rest = rest.subarray(length + 1);
   }
-  const type = binaryType ?? undefined;
   for (let i = 0; i < messages.length; i++) {
-    callback(decodePacket(messages[i], type, true), i, messages.length);
+    callback(decodePacket(messages[i], binaryType, true), i, messages.length);
   }
 }
