@@ -32,7 +32,8 @@ const textPacket = fc.record(
 ) as fc.Arbitrary<Packet>;
 const binaryPacket = binary.map((data): Packet => ({ type: "message", data }));
 const packet = fc.oneof(textPacket, binaryPacket);
-const binaryType = fc.constantFrom<BinaryType | undefined>(undefined, "nodebuffer", "arraybuffer");
+// in Node both parsers hand "blob" requests a Buffer
+const binaryType = fc.constantFrom<BinaryType | undefined>(undefined, "nodebuffer", "arraybuffer", "blob");
 
 /** Strings shaped like polling bodies and packets, plus plain noise. */
 const hostileText = fc.oneof(
