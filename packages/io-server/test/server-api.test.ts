@@ -1,6 +1,7 @@
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { attach as attachEngine } from "@sockwave/engine-server";
 import { Adapter } from "@sockwave/io-adapter";
 import { Server, type Namespace, type Socket } from "@sockwave/io-server";
 import { afterEach, describe, expect, test } from "vitest";
@@ -45,6 +46,26 @@ describe("construction and attachment", () => {
     await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
     const { socket } = await connected((http.address() as AddressInfo).port, io, "/custom/");
     expect(socket.handshake.url).toMatch(/^\/custom\/\?EIO=4/);
+  });
+
+  test("bind() adopts an engine created separately; listen() is attach()", async () => {
+    const http = createServer();
+    const engine = attachEngine(http, { path: "/socket.io" });
+    const io = new Server().bind(engine);
+    servers.push(io);
+    expect(io.engine).toBe(engine);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const { socket } = await connected((http.address() as AddressInfo).port, io);
+    expect(io.engine.clientsCount).toBe(1);
+    expect(socket.connected).toBe(true);
+    await new Promise((resolve) => http.close(resolve));
+
+    const other = new Server({ serveClient: false });
+    servers.push(other);
+    other.listen(0);
+    await once(other.httpServer, "listening");
+    const port = (other.httpServer.address() as AddressInfo).port;
+    expect((await connected(port, other)).socket.nsp.name).toBe("/");
   });
 
   test("attaching to a request handler function is refused with an explanation", () => {
