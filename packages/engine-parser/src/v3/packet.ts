@@ -47,6 +47,8 @@ function unsupportedBlob(): TypeError {
  */
 export function encodePacketSync(packet: Packet, supportsBinary = false, utf8encode = false): string | Buffer {
   const data = packet.data;
+  // text first: it is what nearly every packet carries (unlike protocol 4, "" is written too)
+  if (typeof data === "string" && !utf8encode) return digitOf(packet.type) + data;
   if (isBufferSource(data)) {
     if (!supportsBinary) return encodeBase64PacketSync(packet);
     const bytes = toBuffer(data);
@@ -57,7 +59,6 @@ export function encodePacketSync(packet: Packet, supportsBinary = false, utf8enc
   }
   if (isBlob(data)) throw unsupportedBlob();
   const digit = digitOf(packet.type);
-  // unlike protocol 4, any defined data is written, even an empty string
   if (data === undefined) return digit;
   return digit + (utf8encode ? utf8ToByteString(String(data)) : String(data));
 }
