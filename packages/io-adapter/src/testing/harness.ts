@@ -49,6 +49,10 @@ export interface KitRemoteSocket {
   readonly id: string;
   readonly rooms: Set<string>;
   readonly data: unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  join(rooms: string | string[]): unknown;
+  leave(room: string): unknown;
+  disconnect(close?: boolean): unknown;
 }
 
 /** A client socket (`io(url)` of a Socket.IO client). */

@@ -216,6 +216,38 @@ const fetchSockets: ConformanceScenario = {
     }),
 };
 
+const remoteSocketOperations: ConformanceScenario = {
+  name: "a fetched socket can be sent to, moved between rooms and disconnected from any node",
+  run: (context) =>
+    onStage(context, async (stage) => {
+      const clients = await populate(stage);
+      recordAll(clients, ["personal", "to-moved", "disconnect", "barrier"]);
+      const target = clients.find((c) => c.name === `n${stage.nodeCount - 1}-none`)!;
+      const fetched = await within(stage.node(0).namespace.fetchSockets(), "fetchSockets() on node 0");
+      const remote = fetched.find((socket) => socket.id === target.client.id);
+      assert(remote !== undefined, `fetchSockets() on node 0 did not return ${target.name}`);
+
+      remote.emit("personal", "for you");
+      await target.waitFor("personal");
+      assertEqual(target.argsOf("personal"), [["for you"]], `events received by ${target.name}`);
+
+      remote.join("moved");
+      await eventually(async () => (await roomsOf(stage, 0, "moved")).has(target.name), `${target.name} to join "moved"`);
+      stage.node(0).namespace.to("moved").emit("to-moved");
+      remote.leave("moved");
+      await eventually(async () => (await roomsOf(stage, 0, "moved")).size === 0, `${target.name} to leave "moved"`);
+      await stage.barrier(stage.node(0), clients);
+      stage.expectDelivery("to-moved", clients, (c) => c === target);
+
+      remote.disconnect();
+      await target.waitFor("disconnect");
+      assertEqual(target.argsOf("disconnect")[0]?.[0], "io server disconnect", `disconnect reason of ${target.name}`);
+      const others = clients.filter((c) => c !== target);
+      await stage.barrier(stage.lastNode, others);
+      stage.expectDelivery("disconnect", others, () => false);
+    }),
+};
+
 const disconnectSockets: ConformanceScenario = {
   name: "disconnectSockets() disconnects the matching sockets of every node and no other",
   run: (context) =>
@@ -379,6 +411,7 @@ export const conformanceScenarios: readonly ConformanceScenario[] = [
   broadcastLocal,
   joinAndLeave,
   fetchSockets,
+  remoteSocketOperations,
   disconnectSockets,
   serverSideEmit,
   serverSideEmitWithAck,
