@@ -10,12 +10,12 @@ export const settings = {
   rounds: quick ? 2 : 3,
   parsers: {
     /** CPU milliseconds each side spends per measured batch of one case. */
-    batchCpuMs: quick ? 40 : 80,
+    batchCpuMs: quick ? 40 : 60,
     /**
      * Parser batches are cheap, so they alternate more often than the server rounds: many short
      * A B pairs make the median robust against a colleague's burst of CPU use.
      */
-    rounds: quick ? 5 : 11,
+    rounds: quick ? 5 : 9,
     /** Unmeasured batches before the first measured one, so both sides are JIT-compiled. */
     warmupBatches: 3,
   },
@@ -26,10 +26,10 @@ export const settings = {
   /** One server, one set of WebSocket clients, several kinds of broadcast in turn. */
   fanOut: {
     clients: quick ? 300 : 1000,
-    broadcasts: quick ? 60 : 150,
-    burstTurns: quick ? 10 : 25,
+    broadcasts: quick ? 60 : 100,
+    burstTurns: quick ? 10 : 20,
     burstPerTurn: 10,
-    roomBroadcasts: quick ? 60 : 150,
+    roomBroadcasts: quick ? 60 : 100,
     binaryBroadcasts: quick ? 20 : 50,
     emptyRoomEmits: quick ? 20_000 : 100_000,
     emptyRoomPerTurn: 100,
