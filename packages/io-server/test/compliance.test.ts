@@ -77,6 +77,14 @@ describe("connect", () => {
     expect(await client.connect()).toMatch(/^40\{"sid":"/);
   });
 
+  test("a CONNECT flood whose replies outgrow the outbound limit closes the connection", async () => {
+    const { port, io } = await setup({ maxOutboundPackets: 100 });
+    const client = await RawPollingClient.open(port);
+    await client.send(...Array.from({ length: 500 }, (_, i) => `40/flood-${i},`));
+    expect(await client.waitForClose()).toMatch(/^1$|Session ID unknown/);
+    expect(io.engine.clientsCount).toBe(0);
+  });
+
   test("refused by a middleware gets the error message and data", async () => {
     const { port, io } = await setup();
     io.use((_socket, next) => next(Object.assign(new Error("not authorized"), { data: { code: 42 } })));
