@@ -5,8 +5,8 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Socket } from "@sockwave/engine-client";
 
-const PING_INTERVAL = 40;
-const PING_TIMEOUT = 60;
+const PING_INTERVAL = 50;
+const PING_TIMEOUT = 250;
 const WATCHDOG_DELAY = PING_INTERVAL + PING_TIMEOUT;
 const HANDSHAKE = `0${JSON.stringify({ sid: "BBBBBBBBBBBBBBBBBBBB", upgrades: [], pingInterval: PING_INTERVAL, pingTimeout: PING_TIMEOUT, maxPayload: 1e6 })}`;
 
@@ -56,7 +56,7 @@ afterEach(async () => {
 describe("the ping watchdog", () => {
   it("re-arms instead of closing when its timer fires before the deadline", async () => {
     // The server pings well within pingInterval + pingTimeout.
-    const port = await startServer({ body: "2", delay: PING_INTERVAL });
+    const port = await startServer({ body: "2", delay: 10 });
     let earlyFirings = 0;
     client = withWatchdogTimer(
       (callback) => {

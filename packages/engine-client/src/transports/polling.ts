@@ -1,7 +1,6 @@
 import debugModule from "debug";
 import { decodePayload, encodePayload, type Packet, type RawData } from "@sockwave/engine-parser";
 import { Transport } from "../transport";
-import type { QueryValue } from "../query-string";
 import { randomString } from "../util";
 
 const debug = debugModule("sockwave:engine-client:polling");
@@ -157,10 +156,11 @@ export abstract class Polling extends Transport {
   }
 
   protected uri(): string {
-    // Kept on the transport's query, so every request of a session opened with b64=1 says so (as the official client).
-    if (!this.supportsBinary && !this.query.sid) this.query.b64 = 1;
-    const query: Record<string, QueryValue> = { ...this.query };
+    // Updated in place, as the official client does: the parameters keep its order on the wire (`t` before
+    // `sid`), and every request of a session opened with b64=1 says so.
+    const query = this.query;
     if (this.opts.timestampRequests !== false) query[this.opts.timestampParam] = randomString();
+    if (!this.supportsBinary && !query.sid) query.b64 = 1;
     return this.createUri(this.opts.secure ? "https" : "http", query);
   }
 }
