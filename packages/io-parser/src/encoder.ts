@@ -26,17 +26,21 @@ export class Encoder {
         const json = stringifyPlain(data, encoded);
         if (json !== undefined) {
           const attachments = encoded.length - 1;
-          const encodedType = attachments === 0 ? type : type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
-          encoded[0] = header(encodedType, attachments, packet.nsp, packet.id) + json;
+          encoded[0] = header(attachments === 0 ? type : binaryTypeOf(type), attachments, packet.nsp, packet.id) + json;
           return encoded;
         }
       }
-      if (Array.isArray(data) ? arrayHasBinary(data) : hasBinary(data)) {
-        return this.encodeWithAttachments(
-          type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK,
-          packet,
-        );
+      let binary: boolean;
+      try {
+        binary = Array.isArray(data) ? arrayHasBinary(data) : hasBinary(data);
+      } catch (error) {
+        // The scan recurses like JSON.stringify; say why rather than "Maximum call stack size exceeded".
+        if (error instanceof RangeError) {
+          throw new TypeError(`cannot encode the ${PacketType[type]} packet: its data is circular or nested too deeply`);
+        }
+        throw error;
       }
+      if (binary) return this.encodeWithAttachments(binaryTypeOf(type), packet);
     }
     // A caller passing a binary type directly declares the attachment count itself, as with the official encoder.
     return [header(type, packet.attachments, packet.nsp, packet.id) + this.json(packet.data)];
@@ -55,6 +59,10 @@ export class Encoder {
   private json(data: unknown): string {
     return data != null ? JSON.stringify(data, this.replacer) : "";
   }
+}
+
+function binaryTypeOf(type: PacketType.EVENT | PacketType.ACK): PacketType.BINARY_EVENT | PacketType.BINARY_ACK {
+  return type === PacketType.EVENT ? PacketType.BINARY_EVENT : PacketType.BINARY_ACK;
 }
 
 /** `<type>[<attachments>-][<nsp>,][<id>]`: everything before the JSON, the namespace omitted for "/". */

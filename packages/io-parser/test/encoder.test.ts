@@ -58,6 +58,16 @@ describe("Encoder: text packets", () => {
     cyclic.self = cyclic;
     expect(() => encode({ type: PacketType.CONNECT, nsp: "/", data: cyclic })).toThrow(TypeError);
   });
+
+  it("says why when EVENT data is circular (instead of a bare stack overflow)", () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => encode({ type: PacketType.EVENT, nsp: "/", data: ["c", cyclic] })).toThrow(
+      /cannot encode the EVENT packet: its data is circular or nested too deeply/,
+    );
+    const encoder = new Encoder();
+    expect(encoder.encode({ type: PacketType.EVENT, nsp: "/", data: ["fine"] })).toEqual(['2["fine"]']);
+  });
 });
 
 describe("Encoder: binary attachments", () => {
