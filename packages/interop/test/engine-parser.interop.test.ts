@@ -9,7 +9,7 @@ import * as ours from "@sockwave/engine-parser";
 import type { BinaryType, Packet, RawData } from "@sockwave/engine-parser";
 import * as oursV3 from "@sockwave/engine-parser/v3";
 
-const RUNS = 500;
+const RUNS = 300;
 
 /** Their Packet type wants `options.compress` present; ours leaves it optional. Same shape otherwise. */
 type TheirPacket = Parameters<typeof official.encodePacket>[0];
@@ -164,7 +164,7 @@ describe("engine-parser WebTransport streams vs engine.io-parser 5.2.3", () => {
         const frames = Buffer.concat(packets.map((p) => ours.encodePacketToFrame(p)));
         expect(frames.equals(theirs)).toBe(true);
       }),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
@@ -182,7 +182,7 @@ describe("engine-parser WebTransport streams vs engine.io-parser 5.2.3", () => {
           expectSameUntilFramingError(mine, theirs);
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 100 },
     );
   });
 
