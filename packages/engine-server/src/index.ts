@@ -12,9 +12,10 @@ export type {
   WsEngine,
   CookieOptions,
   ConnectionError,
+  ServerEvents,
 } from "./server";
 export { Socket } from "./socket";
-export type { SocketReadyState, CloseReason, SendOptions, SendCallbackFn, WriteData } from "./socket";
+export type { SocketReadyState, CloseReason, SendOptions, SendCallbackFn, WriteData, SocketEvents } from "./socket";
 export { Transport } from "./transport";
 export type { TransportError, TransportReadyState, SendCallback } from "./transport";
 export { transports, Polling, JSONP, WebSocketTransport } from "./transports";

@@ -7,6 +7,9 @@ import { EventEmitter } from "node:events";
  * table on the first `on()`, or the class installs a fast-mode `ListenerTable` itself.
  */
 
+/** Node's listener type, for the untyped fallback overloads of typed emitters. */
+export type EmitterListener = Parameters<EventEmitter["on"]>[1];
+
 type ListenerTableConstructor = new () => Record<string, unknown>;
 
 /** A listener table with a null-prototype parent: no inherited keys, yet a fast-mode object. */

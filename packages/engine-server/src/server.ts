@@ -7,7 +7,8 @@ import debugModule from "debug";
 import { WebSocketServer, type WebSocket as WsWebSocket, type PerMessageDeflateOptions } from "ws";
 import { abortRequest, abortUpgrade, errorMessages, errors, type ErrorCode, type ErrorContext } from "./errors";
 import { HeartbeatQueue } from "./heartbeat";
-import type { RawData } from "./packet";
+import type { EmitterListener } from "./lean-emitter";
+import type { Packet, RawData } from "./packet";
 import { hasOwn, prepareRequest, protocolOf, releaseRequestListeners, type EngineRequest } from "./request";
 import { generateSessionId } from "./session-id";
 import { Socket } from "./socket";
@@ -162,6 +163,26 @@ function hasInvalidHeaderChar(value: string): boolean {
   return /[^\t\x20-\x7e\x80-\xff]/.test(value);
 }
 
+/** The server's events and their listeners' arguments. */
+export interface ServerEvents {
+  connection: (socket: Socket) => void;
+  connection_error: (err: ConnectionError) => void;
+  initial_headers: (headers: Record<string, string | string[]>, req: IncomingMessage) => void;
+  headers: (headers: Record<string, string | string[]>, req: IncomingMessage) => void;
+  flush: (socket: Socket, packets: Packet[]) => void;
+  drain: (socket: Socket) => void;
+}
+
+// Typed listeners for the known events; any other name keeps EventEmitter's signature.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Server {
+  on<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  on(event: string | symbol, listener: EmitterListener): this;
+  once<E extends keyof ServerEvents>(event: E, listener: ServerEvents[E]): this;
+  once(event: string | symbol, listener: EmitterListener): this;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Server extends EventEmitter {
   static readonly errors = errors;
   static readonly errorMessages = errorMessages;

@@ -1,7 +1,7 @@
 import type { EventEmitter } from "node:events";
 import debugModule from "debug";
 import type { HeartbeatMember, HeartbeatQueue } from "./heartbeat";
-import { hasListeners, inheritEventEmitter, ListenerTable, type EmitterState } from "./lean-emitter";
+import { hasListeners, inheritEventEmitter, ListenerTable, type EmitterListener, type EmitterState } from "./lean-emitter";
 import { isBinaryData, type Packet, type PacketOptions, type PacketType, type RawData } from "./packet";
 import { PreparedMessage } from "./prepared-message";
 import type { EngineRequest } from "./request";
@@ -37,9 +37,29 @@ const NOTHING_BUFFERED = Object.freeze([]) as unknown as Packet[];
  * transports report through a back-reference instead of listener closures, and the write buffer and
  * callback lists exist only while something is queued.
  */
-// An EventEmitter with a fast-mode listener table (see lean-emitter.ts).
+/** The socket's events and their listeners' arguments. */
+export interface SocketEvents {
+  open: () => void;
+  message: (data: string | Buffer) => void;
+  data: (data: string | Buffer) => void;
+  packet: (packet: Packet) => void;
+  packetCreate: (packet: Packet) => void;
+  heartbeat: () => void;
+  flush: (packets: Packet[]) => void;
+  drain: () => void;
+  upgrading: (transport: Transport) => void;
+  upgrade: (transport: Transport) => void;
+  close: (reason: CloseReason, description?: unknown) => void;
+}
+
+// An EventEmitter with a fast-mode listener table (see lean-emitter.ts), with typed known events.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Socket extends EventEmitter {}
+export interface Socket extends EventEmitter {
+  on<E extends keyof SocketEvents>(event: E, listener: SocketEvents[E]): this;
+  on(event: string | symbol, listener: EmitterListener): this;
+  once<E extends keyof SocketEvents>(event: E, listener: SocketEvents[E]): this;
+  once(event: string | symbol, listener: EmitterListener): this;
+}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {

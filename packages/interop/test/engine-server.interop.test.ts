@@ -42,6 +42,11 @@ async function start(opts: ServerOptions = {}): Promise<string> {
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 }
 
+/** The next occurrence of a client event (engine.io-client's emitter is not a Node EventEmitter). */
+function clientEvent(client: { once(event: string, listener: (...args: unknown[]) => void): unknown }, event: string): Promise<unknown> {
+  return new Promise((resolve) => client.once(event, resolve));
+}
+
 function nextClientMessage(client: { once(event: string, listener: (data: unknown) => void): void }): Promise<unknown> {
   return new Promise((resolve) => client.once("message", resolve));
 }
@@ -58,7 +63,7 @@ describe("engine.io-client 6.6 against @sockwave/engine-server", () => {
       const url = await start();
       const client = new ClientSocket(url, { transports: [...transports] });
       clients.push(client);
-      await once(client, "open");
+      await clientEvent(client, "open");
       expect(client.transport.name).toBe(transports[0]);
       const text = nextClientMessage(client);
       client.send("héllo");
@@ -75,7 +80,7 @@ describe("engine.io-client 6.6 against @sockwave/engine-server", () => {
     const serverSocket = new Promise<Socket>((resolve) => engine!.once("connection", resolve));
     const client = new ClientSocket(url);
     clients.push(client);
-    await once(client, "upgrade");
+    await clientEvent(client, "upgrade");
     expect(client.transport.name).toBe("websocket");
     const socket = await serverSocket;
     // the client reports the upgrade as soon as it has sent the upgrade packet
@@ -108,7 +113,7 @@ describe("engine.io-client 6.6 against @sockwave/engine-server", () => {
     const url = await start();
     const first = new Promise<Socket>((resolve) => engine!.once("connection", resolve));
     const client = new ClientSocket(url, { transports: ["websocket"] });
-    await once(client, "open");
+    await clientEvent(client, "open");
     const socket = await first;
     const closed = new Promise((resolve) => socket.once("close", resolve));
     client.close();
@@ -117,8 +122,8 @@ describe("engine.io-client 6.6 against @sockwave/engine-server", () => {
     const second = new Promise<Socket>((resolve) => engine!.once("connection", resolve));
     const other = new ClientSocket(url);
     clients.push(other);
-    await once(other, "open");
-    const clientClosed = once(other, "close");
+    await clientEvent(other, "open");
+    const clientClosed = clientEvent(other, "close");
     (await second).close();
     await clientClosed;
     expect(engine!.clientsCount).toBe(0);
