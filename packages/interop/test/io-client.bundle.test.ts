@@ -1,14 +1,20 @@
-// The minified ES module bundle of @sockwave/io-client (esbuild + debug stripping + uglify-js) still works:
-// loaded as is, with its Fetch polling transport (Node has fetch, not XMLHttpRequest), against socket.io 4.8.4.
+// The minified bundles of @sockwave/io-client (esbuild + debug stripping + uglify-js) still work against
+// socket.io 4.8.4: the ES module with its Fetch polling transport (Node has fetch, not XMLHttpRequest), the
+// classic scripts with `ws` standing in for the browser's WebSocket.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { Server } from "socket.io";
+import { runInThisContext } from "node:vm";
+import { Server, type ServerOptions } from "socket.io";
+import msgpackParser from "socket.io-msgpack-parser";
+import { WebSocket as NodeWebSocket } from "ws";
 import type * as IoClient from "@sockwave/io-client";
 
-const bundle = join(import.meta.dirname, "..", "..", "io-client", "dist", "socket.io.esm.min.js");
+const dist = join(import.meta.dirname, "..", "..", "io-client", "dist");
+const bundle = join(dist, "socket.io.esm.min.js");
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -48,5 +54,45 @@ describe("io-client dist/socket.io.esm.min.js", () => {
     for (const peer of server.of("/").sockets.values()) peer.conn.close(); // the transport drops
     await reconnected;
     expect(await socket.emitWithAck("double", 2)).toBe(4);
+  });
+});
+
+/** Runs a classic bundle as a page would and returns the global `io` it defines. */
+function loadClassicBundle(file: string): typeof IoClient.io {
+  const global = globalThis as { io?: typeof IoClient.io; WebSocket?: unknown };
+  const previous = { io: global.io, WebSocket: global.WebSocket };
+  global.WebSocket = NodeWebSocket;
+  runInThisContext(readFileSync(join(dist, file), "utf8"), { filename: file });
+  const io = global.io!;
+  cleanups.push(() => {
+    global.io = previous.io;
+    global.WebSocket = previous.WebSocket;
+  });
+  return io;
+}
+
+describe.each<[string, Partial<ServerOptions>]>([
+  ["socket.io.min.js", {}],
+  ["socket.io.msgpack.min.js", { parser: msgpackParser }],
+])("io-client dist/%s", (file, serverOptions) => {
+  it("connects over WebSocket and exchanges events with acks, binary included", async () => {
+    const io = loadClassicBundle(file);
+    const http = createServer();
+    const server = new Server(http, serverOptions);
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    server.on("connection", (peer) => {
+      peer.on("echo", (value: unknown, ack: (value: unknown) => void) => ack(value));
+    });
+    const { port } = http.address() as AddressInfo;
+    const socket = io(`http://127.0.0.1:${port}`, { forceNew: true, transports: ["websocket"] });
+    cleanups.push(() => {
+      socket.disconnect();
+    });
+    expect(await socket.emitWithAck("echo", { text: "hi", list: [1, 2] })).toEqual({ text: "hi", list: [1, 2] });
+    // an ArrayBuffer: the msgpack codec (notepack) encodes a bare Uint8Array as a plain object
+    const bytes = await socket.emitWithAck("echo", new Uint8Array([7, 8, 9]).buffer);
+    expect(bytes).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(bytes as ArrayBuffer)]).toEqual([7, 8, 9]);
   });
 });
