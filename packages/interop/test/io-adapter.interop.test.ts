@@ -117,3 +117,20 @@ describe("cluster message numbering", () => {
     expect(numbered(MessageType)).toHaveLength(13);
   });
 });
+
+describe("membership across implementations", () => {
+  it("a node of either implementation that closes is forgotten by the others", async () => {
+    const cluster = await mixed.createNodes(3, { connectionStateRecovery: false });
+    try {
+      const adapters = cluster.nodes.map((node) => node.namespace.adapter as unknown as { serverCount(): Promise<number>; close(): void });
+      const counts = async (indexes: number[]) => Promise.all(indexes.map((i) => adapters[i]!.serverCount()));
+      expect(await counts([0, 1, 2])).toEqual([3, 3, 3]);
+      adapters[0]!.close(); // ours says ADAPTER_CLOSE
+      await expect.poll(() => counts([1, 2]), { timeout: 5000 }).toEqual([2, 2]);
+      adapters[1]!.close(); // the official one says it
+      await expect.poll(() => counts([2]), { timeout: 5000 }).toEqual([1]);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
