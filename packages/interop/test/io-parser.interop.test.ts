@@ -143,6 +143,25 @@ describe("io-parser against socket.io-parser 4.2.7", () => {
     );
   });
 
+  it("applies a reviver as the official decoder does", () => {
+    const reviver = (key: string, value: unknown): unknown =>
+      typeof value === "number" ? value + 1 : key === "hide" ? undefined : value;
+    fc.assert(
+      fc.property(packet, (generated) => {
+        const chunks = new official.Encoder().encode({ ...withoutUndefined(generated) } as official.Packet) as unknown[];
+        let reference: unknown[];
+        try {
+          reference = decodeWith(new official.Decoder({ reviver, maxAttachments: 1000 }) as unknown as Parameters<typeof decodeWith>[0], chunks);
+        } catch {
+          expect(() => decodeWith(new ours.Decoder({ reviver, maxAttachments: 1000 }) as unknown as Parameters<typeof decodeWith>[0], chunks)).toThrow(ours.DecodeError);
+          return;
+        }
+        expect(decodeWith(new ours.Decoder({ reviver, maxAttachments: 1000 }) as unknown as Parameters<typeof decodeWith>[0], chunks)).toStrictEqual(reference);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("accepts no text the official decoder refuses, and decodes what both accept identically", () => {
     const text = fc
       .tuple(

@@ -266,6 +266,20 @@ describe("Decoder: state after errors and destroy", () => {
     expect(out).toStrictEqual([{ type: PacketType.EVENT, nsp: "/", data: ["ok"] }]);
   });
 
+  it("a listener that throws leaves the decoder ready for the next packet", () => {
+    const decoder = new Decoder();
+    const seen: DecodedPacket[] = [];
+    decoder.on("decoded", (packet) => {
+      seen.push(packet);
+      if (seen.length === 1) throw new Error("listener failure");
+    });
+    decoder.add('51-["a",{"_placeholder":true,"num":0}]');
+    expect(() => decoder.add(new Uint8Array(1))).toThrow("listener failure");
+    decoder.add('2["next"]');
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toStrictEqual({ type: PacketType.EVENT, nsp: "/", data: ["next"] });
+  });
+
   it("destroy drops a half-received binary packet", () => {
     const decoder = new Decoder();
     const out: DecodedPacket[] = [];
