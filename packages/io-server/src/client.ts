@@ -107,6 +107,8 @@ export class Client<
 
   /** Connects the client to a namespace (creating a dynamic one if a parent namespace allows it). */
   connect(name: string, auth: Record<string, unknown> = {}): void {
+    // Pending from now on, through an asynchronous dynamic-namespace check and the middlewares.
+    (this.pendingConnects ??= new Set()).add(name);
     if (this.server._nsps.has(name)) {
       debug("connecting to namespace %s", name);
       this.doConnect(name, auth);
@@ -117,14 +119,13 @@ export class Client<
         this.doConnect(name, auth);
       } else {
         debug("creation of namespace %s was denied", name);
+        this.connectSettled(name);
         this._packet({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Invalid namespace" } });
       }
     });
   }
 
   private doConnect(name: string, auth: Record<string, unknown>): void {
-    const pending = (this.pendingConnects ??= new Set());
-    pending.add(name);
     const nsp = this.server.of(name);
     void nsp._add(this, auth, (socket) => {
       this.nsps.set(nsp.name, socket);
@@ -132,11 +133,15 @@ export class Client<
         this._awaitingConnect = false;
         this.server._connectDeadlines.delete(this as unknown as Client);
       }
-    }).finally(() => {
-      pending.delete(name);
-      // Most clients connect once: do not keep an empty set per connection.
-      if (pending.size === 0 && this.pendingConnects === pending) this.pendingConnects = undefined;
-    });
+    }).finally(() => this.connectSettled(name));
+  }
+
+  private connectSettled(name: string): void {
+    const pending = this.pendingConnects;
+    if (!pending) return;
+    pending.delete(name);
+    // Most clients connect once: do not keep an empty set per connection.
+    if (pending.size === 0) this.pendingConnects = undefined;
   }
 
   /** Disconnects every socket of this client and closes the connection (`socket.disconnect(true)`). */

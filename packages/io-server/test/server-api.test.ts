@@ -246,6 +246,25 @@ describe("namespaces and adapters", () => {
     expect((await disconnect)[0]).toBe("server namespace disconnect");
   });
 
+  test("a CONNECT repeated during an asynchronous dynamic-namespace check yields one socket", async () => {
+    const { io, port } = await setup();
+    let allow!: () => void;
+    const gate = new Promise<void>((resolve) => (allow = resolve));
+    const parent = io.of((_name, _auth, next) => void gate.then(() => next(null, true)));
+    const connections: Socket[] = [];
+    parent.on("connection", (socket) => connections.push(socket));
+    const client = await RawPollingClient.open(port);
+    await client.send("40/dyn,", "40/dyn,", "40/dyn,");
+    allow();
+    const [reply] = await client.receive();
+    expect(reply).toMatch(/^40\/dyn,\{"sid":"/);
+    const after = nextEvent(connections[0]!, "after");
+    await client.send('42/dyn,["after"]');
+    await after;
+    expect(connections).toHaveLength(1);
+    expect(io.of("/dyn").sockets.size).toBe(1);
+  });
+
   test("stateful regular expressions are refused", () => {
     const io = new Server();
     expect(() => io.of(/abc/g)).toThrow("stateful regular expressions are not supported");
