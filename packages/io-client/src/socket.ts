@@ -82,7 +82,7 @@ export class Socket<
   recovered = false;
   declare auth: SocketOptions["auth"];
   /** Events received before the CONNECT reply, delivered once connected. */
-  receiveBuffer: Array<ReadonlyArray<any>> = [];
+  receiveBuffer: Array<ReadonlyArray<unknown>> = [];
   /** Packets emitted while disconnected, sent once connected. */
   sendBuffer: Array<Packet> = [];
 
@@ -147,7 +147,7 @@ export class Socket<
   }
 
   /** Emits a `message` event, like `WebSocket#send`. */
-  send(...args: any[]): this {
+  send(...args: unknown[]): this {
     this.emit("message" as EventNames<EmitEvents>, ...(args as EventParams<EmitEvents, EventNames<EmitEvents>>));
     return this;
   }
