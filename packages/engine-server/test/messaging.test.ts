@@ -161,6 +161,24 @@ describe("websocket messages (protocol 4)", () => {
     expect(received).toEqual(["héllo", Buffer.from([1, 2, 3]), ""]);
   });
 
+  it("emits packet for every incoming packet, message text included, when someone listens", async () => {
+    server = await startServer({ pingInterval: 30, pingTimeout: 1000 });
+    const { ws, socket } = await wsSession(server!);
+    const types: string[] = [];
+    const seen = new Promise<void>((resolve) =>
+      socket.on("packet", (packet) => {
+        types.push(`${packet.type}:${String(packet.data ?? "")}`);
+        if (packet.type === "pong") resolve();
+      }),
+    );
+    ws.send("4text");
+    ws.send(Buffer.from([1]));
+    expect(await ws.nextText()).toBe("2");
+    ws.send("3");
+    await seen;
+    expect(types).toEqual(["message:text", "message:\u0001", "pong:"]);
+  });
+
   it("builds correct frames for 125, 126, 65535 and 65536+ byte payloads", async () => {
     server = await startServer();
     const { ws, socket } = await wsSession(server!);

@@ -42,6 +42,22 @@ describe("protocol 3 (allowEIO3)", () => {
     expect(session.socket.protocol).toBe(3);
   });
 
+  it("answers every error code to protocol 3 requests as it does to protocol 4", async () => {
+    server = await startServer({ allowEIO3: true, allowRequest: (req, fn) => fn("v3 refused", !req.url!.includes("deny")) });
+    const cases: Array<[string, string, number, number]> = [
+      ["GET", "EIO=3&transport=flash", 400, 0],
+      ["GET", "EIO=3&transport=polling&sid=__proto__", 400, 1],
+      ["POST", "EIO=3&transport=polling", 400, 2],
+      ["GET", "EIO=3&transport=websocket", 400, 3],
+      ["GET", "EIO=3&transport=polling&deny=1", 403, 4],
+    ];
+    for (const [method, query, status, code] of cases) {
+      const reply = await httpRequest(server.port, method, pollPath(query), method === "POST" ? "1:2" : undefined);
+      expect(reply.status).toBe(status);
+      expect((JSON.parse(reply.text) as { code: number }).code).toBe(code);
+    }
+  });
+
   it("exchanges text messages with UTF-16 lengths over polling", async () => {
     server = await startServer({ allowEIO3: true });
     const { socket, path } = await v3Session();
