@@ -169,17 +169,23 @@ export class Client<
   }
 
   /** Encodes and writes one packet. Encoding errors (cyclic or too deeply nested data) drop the packet. */
-  _packet(packet: OutgoingPacket, opts: WriteOptions = {}): void {
+  _packet(packet: OutgoingPacket | EngineData[], opts: WriteOptions = {}): void {
     if (this.conn.readyState !== "open") {
       debug("ignoring packet write %j", packet);
       return;
     }
+    if (opts.preEncoded) {
+      // Adapters written for socket.io-adapter < 2.3 pass encoded packets through socket.packet().
+      this.writeToEngine(packet as EngineData[], opts);
+      return;
+    }
+    const outgoing = packet as OutgoingPacket;
     let encoded: EngineData[];
     try {
-      encoded = this.server.encoder.encode(packet as Packet);
+      encoded = this.server.encoder.encode(outgoing as Packet);
     } catch (err) {
       debug("could not encode packet: %s", err);
-      const socket = this.nsps.get(packet.nsp ?? "/");
+      const socket = this.nsps.get(outgoing.nsp ?? "/");
       socket?._onerror(new Error(`sockwave: a packet could not be encoded and was not sent (${String(err)})`));
       return;
     }

@@ -157,6 +157,14 @@ describe("sockets", () => {
     expect(socket.connected).toBe(true);
   });
 
+  test("pre-encoded packets through socket.packet() (adapters for socket.io-adapter < 2.3)", async () => {
+    const { io, port } = await setup();
+    const { client, socket } = await connected(port, io);
+    const legacy = socket as unknown as { packet(packets: string[], opts: { preEncoded: boolean }): void };
+    legacy.packet(['2["legacy",1]'], { preEncoded: true });
+    expect(await client.receive()).toEqual(['42["legacy",1]']);
+  });
+
   test("a volatile emit is dropped while the client cannot receive; a normal one is queued", async () => {
     const { io, port } = await setup();
     const { client, socket } = await connected(port, io);
