@@ -300,6 +300,15 @@ describe("attaching", () => {
     });
     expect(body[0]).toBe("0");
     expect(engine.clientsCount).toBe(1);
+    // and WebSocket over TLS, where the 101 response and the open packet are corked together too
+    const { WebSocket } = await import("ws");
+    const wss = new WebSocket(`wss://127.0.0.1:${port}/engine.io/?EIO=4&transport=websocket`, { rejectUnauthorized: false });
+    const [open] = (await once(wss, "message")) as [Buffer];
+    expect(open.toString()[0]).toBe("0");
+    wss.send("4over tls");
+    const [message] = (await once(engine.clients[(JSON.parse(open.toString().slice(1)) as OpenPacket).sid]!, "message")) as [string];
+    expect(message).toBe("over tls");
+    wss.terminate();
     engine.close();
     https.closeAllConnections();
     await new Promise((resolve) => https.close(resolve));
