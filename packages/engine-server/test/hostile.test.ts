@@ -2,7 +2,7 @@ import { connect } from "node:net";
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Socket } from "@sockwave/engine-server";
-import { closeEvent, httpRequest, nextMessage, pollPath, pollingHandshake, startServer, TestWebSocket, wsSession, wsUrl, type TestServer } from "./helpers";
+import { closeEvent, httpRequest, nextConnection, nextMessage, pollPath, pollingHandshake, startServer, TestWebSocket, wsSession, wsUrl, type TestServer } from "./helpers";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -175,6 +175,40 @@ describe("hostile input", () => {
     expect((await closed)[0]).toBe("forced close");
     socket.send("still ignored");
     expect(socket.readyState).toBe("closed");
+    await expectHealthy();
+  });
+
+  it("survives deterministic random garbage over polling and websocket, protocols 4 and 3", async () => {
+    server = await startServer({ allowEIO3: true });
+    let seed = 12345;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    const alphabet = "0123456789b:\x1e4é€ \u0000\uffff{}[]\"";
+    const garbage = (): string => {
+      let text = "";
+      const length = Math.floor(random() * 24);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      return text;
+    };
+    for (let round = 0; round < 40; round++) {
+      const eio = round % 2 === 0 ? 4 : 3;
+      const connection = nextConnection(server.engine);
+      const reply = await httpRequest(server.port, "GET", pollPath(`EIO=${eio}&transport=polling`));
+      const sid = (JSON.parse(reply.text.slice(reply.text.indexOf("{"))) as { sid: string }).sid;
+      await connection;
+      const path = pollPath(`EIO=${eio}&transport=polling&sid=${sid}`);
+      const binary = random() < 0.3;
+      const body = binary ? Buffer.from(Array.from({ length: 12 }, () => Math.floor(random() * 256))) : garbage();
+      const post = await httpRequest(server.port, "POST", path, body, binary ? { "content-type": "application/octet-stream" } : {});
+      expect([200, 400]).toContain(post.status);
+
+      const ws = new TestWebSocket(wsUrl(server.port, `EIO=${eio}&transport=websocket`));
+      await ws.nextText();
+      for (let i = 0; i < 5; i++) ws.send(random() < 0.3 ? Buffer.from([Math.floor(random() * 256), 1, 2]) : garbage());
+      ws.ws.terminate();
+    }
     await expectHealthy();
   });
 });
