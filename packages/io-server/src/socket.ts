@@ -132,6 +132,10 @@ export class Socket<
   get handshake(): Handshake {
     return (this._handshake ??= this.buildHandshake());
   }
+  // socket.io's handshake is a plain property: some middlewares replace it.
+  set handshake(value: Handshake) {
+    this._handshake = value;
+  }
 
   /** Free-form data attached to the socket (shared with other nodes by `fetchSockets()`). */
   get data(): SocketData {

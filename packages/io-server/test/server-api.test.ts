@@ -135,6 +135,8 @@ describe("sockets", () => {
     expect(left).toBeNull();
     expect(socket.rooms).toEqual(new Set([socket.id, "b"]));
     expect(socket.binary(true)).toBe(socket);
+    socket.handshake = { ...socket.handshake, auth: { replaced: true } };
+    expect(socket.handshake.auth).toEqual({ replaced: true });
   });
 
   test("a throwing connection middleware refuses the socket; a throwing packet middleware drops the event", async () => {
