@@ -287,6 +287,13 @@ export class Server<
     return this;
   }
 
+  /** socket.io's uWebSockets.js integration is not provided: this says so instead of "not a function". */
+  attachApp(_app: unknown, _opts: Partial<ServerOptions> = {}): never {
+    throw new Error(
+      "attachApp() (uWebSockets.js) is not supported by @sockwave/io-server: attach to an http or https server instead (new Server(httpServer) or io.attach(httpServer)).",
+    );
+  }
+
   private initEngine(srv: TServerInstance, opts: Partial<ServerOptions>): void {
     debug("creating engine with path %s", opts.path);
     const engine = attachEngine(srv as HTTPServer, opts) as unknown as EngineServer;

@@ -73,6 +73,10 @@ describe("construction and attachment", () => {
     expect(() => io.attach((() => {}) as never)).toThrow(/http\.Server instance/);
   });
 
+  test("attachApp() (uWebSockets.js) explains that it is not supported", () => {
+    expect(() => new Server().attachApp({})).toThrow(/not supported.*http or https server/);
+  });
+
   test("option accessors keep socket.io's defaults", () => {
     const io = new Server();
     expect(io.connectTimeout()).toBe(45000);
