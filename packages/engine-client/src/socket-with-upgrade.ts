@@ -46,9 +46,11 @@ export class SocketWithUpgrade extends SocketWithoutUpgrade {
           cleanup();
           this.setTransport(transport);
           transport.send([{ type: "upgrade" }]);
-          this.emitReserved("upgrade", transport);
+          const upgraded = transport;
           transport = undefined;
+          // Before the event: a listener that calls close() must not wait for an upgrade that already happened.
           this.upgrading = false;
+          this.emitReserved("upgrade", upgraded);
           this.flush();
         });
       });

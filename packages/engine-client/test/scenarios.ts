@@ -264,6 +264,18 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       expect((await reply)[0]).toBe("after upgrade");
     });
 
+    it("closes when close() is called from an upgrade listener", async () => {
+      const harness = await startServer();
+      const serverSocketPromise = nextConnection(harness);
+      const client = connect(harness);
+      client.on("upgrade", () => client.close());
+      const clientClosed = once<[string]>(client, "close");
+      // The connection precedes any upgrade, so this listener is in place before the close.
+      const serverClosed = once<[string]>(await serverSocketPromise, "close");
+      expect((await clientClosed)[0]).toBe("forced close");
+      expect((await serverClosed)[0]).toBe("transport close");
+    });
+
     it("starts with websocket when rememberUpgrade is set and a previous connection upgraded", async () => {
       const harness = await startServer();
       const first = connect(harness);

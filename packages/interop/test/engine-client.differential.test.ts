@@ -13,6 +13,7 @@ interface Recorded {
   /** Query parameters, with the values that change on every run replaced by their presence. */
   query: Record<string, string>;
   contentType: string | undefined;
+  webSocketExtensions: string | undefined;
 }
 
 interface ClientLike {
@@ -30,7 +31,7 @@ afterEach(async () => {
 });
 
 /** Runs one client through open, two sends, an echo and close; returns what the server saw. */
-async function record(factory: ClientFactory, opts: Record<string, unknown>): Promise<{ requests: Recorded[]; received: unknown[]; packets: string[] }> {
+async function record(factory: ClientFactory, opts: Record<string, unknown>, closeOn: "message" | "upgrade" = "message"): Promise<{ requests: Recorded[]; received: unknown[]; packets: string[] }> {
   const http = createServer();
   const engine = attach(http, {});
   const requests: Recorded[] = [];
@@ -40,7 +41,13 @@ async function record(factory: ClientFactory, opts: Record<string, unknown>): Pr
     const url = new URL(req.url!, "http://x");
     const query: Record<string, string> = {};
     for (const [name, value] of url.searchParams) query[name] = name === "t" || name === "sid" ? "<set>" : value;
-    requests.push({ method: req.method!, path: url.pathname, query, contentType: req.headers["content-type"] });
+    requests.push({
+      method: req.method!,
+      path: url.pathname,
+      query,
+      contentType: req.headers["content-type"],
+      webSocketExtensions: req.headers["sec-websocket-extensions"],
+    });
   };
   http.prependListener("request", track);
   http.prependListener("upgrade", track);
@@ -68,7 +75,21 @@ async function record(factory: ClientFactory, opts: Record<string, unknown>): Pr
     client.send("héllo");
     client.send(new Uint8Array([1, 2, 3]));
   });
-  client.on("message", () => client.close());
+  // After the upgrade the session still has to echo, so both events come before the close.
+  let upgraded = closeOn === "message";
+  let echoed = false;
+  const closeWhenDone = (): void => {
+    // Deferred: engine.io-client ignores close() from inside an upgrade listener (it still counts as upgrading).
+    if (upgraded && echoed) queueMicrotask(() => client.close());
+  };
+  client.on("upgrade", () => {
+    upgraded = true;
+    closeWhenDone();
+  });
+  client.on("message", () => {
+    echoed = true;
+    closeWhenDone();
+  });
   await done;
   return { requests, received, packets };
 }
@@ -100,5 +121,18 @@ describe.each([
       ...new Set(requests.filter((r) => r.method === "GET" && r.query.sid).map((r) => JSON.stringify(r))),
     ];
     expect(getShapes(mine.requests)).toEqual(getShapes(theirs.requests));
+  });
+});
+
+describe("the upgrade", () => {
+  it("opens its WebSocket with the official client's URL and extensions", async () => {
+    const upgradeOf = async (factory: ClientFactory): Promise<string> => {
+      const { requests } = await record(factory, {}, "upgrade");
+      const upgrade = requests.find((request) => request.query.transport === "websocket");
+      return JSON.stringify(upgrade);
+    };
+    const theirs = await upgradeOf(official);
+    expect(theirs).toContain('"sid":"<set>"');
+    expect(await upgradeOf(ours)).toBe(theirs);
   });
 });
