@@ -459,10 +459,15 @@ describe.each(implementations)("io-client against %s", (_name, factory) => {
 
     it("speaks through a custom parser (socket.io-msgpack-parser) on both sides", async () => {
       const { server, url } = await startServer({ parser: msgpackParser });
-      server.on("connection", (peer) => peer.on("sum", (a: number, b: number, ack: (total: number) => void) => ack(a + b)));
+      server.on("connection", (peer) => {
+        peer.on("sum", (a: number, b: number, ack: (total: number) => void) => ack(a + b));
+        peer.on("echo", (value: unknown, ack: (value: unknown) => void) => ack(value));
+      });
       const socket = client(url, { parser: msgpackParser });
       await next(socket, "connect");
       expect(await socket.emitWithAck("sum", 2, 3)).toBe(5);
+      expect(await socket.emitWithAck("echo", { text: "hi", list: [1, 2] })).toEqual({ text: "hi", list: [1, 2] });
+      expect([...(await socket.emitWithAck("echo", Buffer.from([7, 8, 9])) as Uint8Array)]).toEqual([7, 8, 9]);
       const binary = next<[Uint8Array]>(socket, "bytes");
       server.emit("bytes", Buffer.from([1, 2, 3]));
       expect([...(await binary)[0]]).toEqual([1, 2, 3]);

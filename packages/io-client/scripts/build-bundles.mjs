@@ -2,7 +2,6 @@
 //   dist/socket.io.js          readable classic script, global `io`, with debug logging
 //   dist/socket.io.min.js      minified classic script, no logging at all
 //   dist/socket.io.esm.min.js  minified ES module, no logging at all
-//   dist/socket.io.msgpack.min.js  like socket.io.min.js, with socket.io-msgpack-parser as the codec
 // each with a .map file. Uses the esbuild that tsup ships with and the browser builds of the dependencies;
 // the minified bundles get a second pass through uglify-js, whose compressor and frequency-ordered
 // mangler save about 9% at gzip -9 over esbuild's minifier alone.
@@ -82,11 +81,10 @@ async function writeMinified(result, outfile, module) {
   await writeFile(join(packageDir, `${outfile}.map`), minified.map);
 }
 
-const minifiedBuild = (entry, outfile, format, alias = {}) =>
+const minifiedBuild = (entry, outfile, format) =>
   esbuild.build({
     ...common,
     ...withoutDebug,
-    alias: { ...withoutDebug.alias, ...alias },
     entryPoints: [entry],
     outfile,
     format,
@@ -94,18 +92,13 @@ const minifiedBuild = (entry, outfile, format, alias = {}) =>
     metafile: true,
   });
 
-const [, classic, esm, msgpack] = await Promise.all([
+const [, classic, esm] = await Promise.all([
   esbuild.build({ ...common, entryPoints: ["src/browser-global.ts"], outfile: "dist/socket.io.js", format: "iife" }),
   minifiedBuild("src/browser-global.ts", "dist/socket.io.min.js", "iife"),
   minifiedBuild("src/index.ts", "dist/socket.io.esm.min.js", "esm"),
-  // socket.io-msgpack-parser has the API of @sockwave/io-parser (Encoder, Decoder, PacketType, protocol)
-  minifiedBuild("src/browser-global.ts", "dist/socket.io.msgpack.min.js", "iife", {
-    "@sockwave/io-parser": "socket.io-msgpack-parser",
-  }),
 ]);
 await writeMinified(classic, "dist/socket.io.min.js", false);
 await writeMinified(esm, "dist/socket.io.esm.min.js", true);
-await writeMinified(msgpack, "dist/socket.io.msgpack.min.js", false);
 
 // BUNDLE_META=1 prints what each input adds to the minified classic bundle, to keep it lean.
 if (process.env.BUNDLE_META) {

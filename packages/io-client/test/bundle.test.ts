@@ -27,7 +27,7 @@ describe("browser bundles", () => {
     expect(size).toBeLessThanOrEqual(OFFICIAL_MIN_GZIP);
   });
 
-  it.each(["socket.io.js", "socket.io.min.js", "socket.io.msgpack.min.js"])("%s defines the global io with the socket.io-client API", (file) => {
+  it.each(["socket.io.js", "socket.io.min.js"])("%s defines the global io with the socket.io-client API", (file) => {
     const sandbox: Record<string, unknown> = {};
     sandbox.globalThis = sandbox;
     const context = createContext(sandbox);
@@ -44,7 +44,7 @@ describe("browser bundles", () => {
 
   it("strips logging from the minified bundles and keeps it in the readable one", () => {
     expect(built("socket.io.js")).toContain("sockwave:io-client:manager");
-    for (const file of ["socket.io.min.js", "socket.io.esm.min.js", "socket.io.msgpack.min.js"]) {
+    for (const file of ["socket.io.min.js", "socket.io.esm.min.js"]) {
       expect(built(file)).not.toContain("sockwave:");
       expect(built(file)).not.toContain("localStorage");
     }
