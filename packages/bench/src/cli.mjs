@@ -1,12 +1,13 @@
 // Entry point of `pnpm --filter @sockwave/bench run bench`: runs every suite, official and ours in
 // the same run, and prints one ratio table per suite. BENCH_QUICK=1 for a short run;
-// BENCH_ONLY=parsers,engine,io,bundle to run some suites only; BENCH_JSON=<file> also writes the
+// BENCH_ONLY=parsers,engine,io,client,bundle to run some suites only; BENCH_JSON=<file> also writes the
 // results as JSON, for comparing runs over time.
 
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { runBundleSuite } from './bundle-size.mjs';
 import { runParserSuite } from './parsers/suite.mjs';
+import { runClientSuite } from './scenarios/client-suite.mjs';
 import { runEngineSuite, runIoSuite } from './scenarios/server-suites.mjs';
 import { packagePairs } from './packages.mjs';
 import { settings } from './settings.mjs';
@@ -29,6 +30,11 @@ const suites = [
     name: 'io',
     title: 'Socket.IO servers (server CPU and heap, lower is better; ratio ours/official)',
     run: runIoSuite,
+  },
+  {
+    name: 'client',
+    title: 'Socket.IO clients against socket.io 4.8.4 (client CPU and heap, lower is better; ratio ours/official)',
+    run: runClientSuite,
   },
   { name: 'bundle', title: 'Browser bundle (bytes, lower is better; ratio ours/official)', run: runBundleSuite },
 ];

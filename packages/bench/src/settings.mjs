@@ -38,6 +38,15 @@ export const settings = {
     clients: 100,
     acksPerClient: quick ? 100 : 300,
   },
+  /** The client suite: one process of client sockets against one official socket.io server. */
+  client: {
+    sockets: quick ? 100 : 200,
+    acksPerSocket: quick ? 100 : 200,
+    /** Sockets that connect, emit and leave before anything is measured. */
+    warmUpSockets: 20,
+    /** Unmeasured acknowledged emits per socket before each measured loop. */
+    warmUpAcks: 20,
+  },
   idleWebsocket: { clients: quick ? 300 : 1000 },
   idlePolling: { clients: quick ? 200 : 500 },
   pollingUpgrade: { clients: quick ? 150 : 400 },

@@ -1,6 +1,7 @@
 // A load generator process: holds many ClientSessions and runs what the parent asks, so the
 // clients' CPU is spent outside the server process being measured.
 
+import { runBounded } from '../harness/bounded.mjs';
 import { answerRequests, announceReady } from '../harness/child-side.mjs';
 import { withDeadline } from '../harness/deadline.mjs';
 import { ClientSession } from './client-session.mjs';
@@ -16,25 +17,6 @@ import { ClientSession } from './client-session.mjs';
 const counters = { events: 0 };
 /** @type {ClientSession[]} */
 let sessions = [];
-
-/**
- * Runs `task` `count` times with at most `concurrency` in flight, starting no more once
- * `shouldStop` says so: a server that fails handshakes fails fast instead of timing out 1000 times.
- * @param {number} count
- * @param {number} concurrency
- * @param {() => Promise<void>} task
- * @param {() => boolean} shouldStop
- */
-async function runBounded(count, concurrency, task, shouldStop) {
-  let started = 0;
-  const worker = async () => {
-    while (started < count && !shouldStop()) {
-      started++;
-      await task();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
-}
 
 answerRequests({
   /** @param {ConnectArgs} args */

@@ -15,10 +15,11 @@ export const RETAINED_ALLOWANCE_KB = 0.3;
  */
 
 /**
+ * Waits until the server reports `expected` engine sessions, then a short settling pause.
  * @param {ScenarioContext['server']} server
  * @param {number} expected
  */
-async function waitForClientCount(server, expected) {
+export async function waitForClientCount(server, expected) {
   const deadline = Date.now() + settings.stepTimeoutMs;
   let count = -1;
   while (Date.now() < deadline) {

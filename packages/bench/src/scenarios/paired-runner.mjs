@@ -1,5 +1,6 @@
-// Runs server scenarios A B A B: official then ours, each in a fresh server process, for
-// settings.rounds rounds; reports the median of each side and the median of the paired ratios.
+// Runs scenarios A B A B: official then ours, each in a fresh process (a server, or the client
+// process of the client suite), for settings.rounds rounds; reports the median of each side and
+// the median of the paired ratios.
 
 import { startChild } from '../harness/child-process.mjs';
 import { settings } from '../settings.mjs';
@@ -24,6 +25,7 @@ import { median, medianPairedRatio } from '../stats.mjs';
  *   metrics: MetricSpec[],
  *   measure: (context: ScenarioContext) => Promise<Record<string, number>>,
  * }} Scenario
+ * @typedef {{ name: string, metrics: MetricSpec[] }} PairedScenario what the A/B loop needs of any scenario
  * @typedef {{ official: string, ours: string }} PackagePair
  * @typedef {{ rows: ResultRow[], skipped: string[] }} SuiteResult
  */
@@ -37,12 +39,12 @@ function floored(values, floor) {
 }
 
 /**
- * Node flags that make a server process write a CPU profile, when BENCH_PROFILE asks for them.
+ * Node flags that make a measured process write a CPU profile, when BENCH_PROFILE asks for them.
  * @param {string} moduleName
- * @param {Scenario} scenario
+ * @param {PairedScenario} scenario
  * @param {number} round
  */
-function profilingFlags(moduleName, scenario, round) {
+export function profilingFlags(moduleName, scenario, round) {
   if (!settings.profileDirectory) return [];
   const name = `${moduleName}-${scenario.name}-round${round + 1}`.replace(/[^\w.-]+/g, '_');
   return ['--cpu-prof', `--cpu-prof-dir=${settings.profileDirectory}`, `--cpu-prof-name=${name}.cpuprofile`];
@@ -68,13 +70,15 @@ async function runOnce(scenario, serverScript, moduleName, fleet, round) {
 }
 
 /**
- * @param {Scenario[]} scenarios
+ * The A/B loop of every suite: `runOnce` measures one scenario with one package in one round
+ * (in a fresh process) and returns its metrics by key.
+ * @template {PairedScenario} S
+ * @param {S[]} scenarios
  * @param {PackagePair} pair
- * @param {URL} serverScript
- * @param {import('./load-fleet.mjs').LoadFleet} fleet
+ * @param {(scenario: S, moduleName: string, round: number) => Promise<Record<string, number>>} runOnce
  * @returns {Promise<SuiteResult>}
  */
-export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
+export async function runPaired(scenarios, pair, runOnce) {
   /** @type {SuiteResult} */ const result = { rows: [], skipped: [] };
   for (const scenario of scenarios) {
     if (!scenario.name.includes(settings.scenarioFilter)) continue;
@@ -83,13 +87,13 @@ export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
     let problem = '';
     for (let round = 0; round < settings.rounds && !problem; round++) {
       try {
-        officialRuns.push(await runOnce(scenario, serverScript, pair.official, fleet, round));
+        officialRuns.push(await runOnce(scenario, pair.official, round));
       } catch (error) {
         problem = `${pair.official} failed, the harness needs a look: ${error instanceof Error ? error.message : error}`;
         break;
       }
       try {
-        oursRuns.push(await runOnce(scenario, serverScript, pair.ours, fleet, round));
+        oursRuns.push(await runOnce(scenario, pair.ours, round));
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         problem = round === 0 && oursRuns.length === 0 ? `not available yet: ${message}` : `failed in round ${round + 1}: ${message}`;
@@ -112,4 +116,15 @@ export async function runPairedScenarios(scenarios, pair, serverScript, fleet) {
     }
   }
   return result;
+}
+
+/**
+ * @param {Scenario[]} scenarios
+ * @param {PackagePair} pair
+ * @param {URL} serverScript
+ * @param {import('./load-fleet.mjs').LoadFleet} fleet
+ * @returns {Promise<SuiteResult>}
+ */
+export function runPairedScenarios(scenarios, pair, serverScript, fleet) {
+  return runPaired(scenarios, pair, (scenario, moduleName, round) => runOnce(scenario, serverScript, moduleName, fleet, round));
 }
