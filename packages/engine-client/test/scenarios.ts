@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from "n
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as WsWebSocket } from "ws";
-import { Fetch, Socket, SocketWithoutUpgrade, SocketWithUpgrade, WebSocket, type SocketOptions } from "@sockwave/engine-client";
+import { Fetch, NodeWebSocket, Socket, SocketWithoutUpgrade, SocketWithUpgrade, WebSocket, type SocketOptions } from "@sockwave/engine-client";
 
 /** The server socket API both servers share (engine.io's typings hide some of it). */
 export interface ServerSocket {
@@ -329,7 +329,10 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       expect(closedReason).toBeUndefined();
     });
 
-    it("keeps and sends back the session's cookies with withCredentials", async () => {
+    it.each([
+      { polling: "node:http", transports: undefined },
+      { polling: "fetch", transports: [Fetch, NodeWebSocket] },
+    ])("keeps and sends back the session's cookies with withCredentials ($polling polling)", async ({ transports }) => {
       const harness = await startServer({ cookie: { name: "io", path: "/", httpOnly: true } });
       harness.engine.on("initial_headers", (headers: Record<string, string | string[]>) => {
         headers["set-cookie"] = [...[headers["set-cookie"] ?? []].flat(), "sticky=node-1; Path=/", "gone=x; Max-Age=0"];
@@ -339,7 +342,10 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
         if (req.headers.cookie) cookiesSeen.push(req.headers.cookie);
       });
       const serverSocketPromise = nextConnection(harness);
-      const client = connect(harness, { withCredentials: true });
+      const client = transports
+        ? new SocketWithUpgrade(`http://127.0.0.1:${harness.port}`, { withCredentials: true, transports })
+        : connect(harness, { withCredentials: true });
+      openClients.push(client);
       await once(client, "upgrade");
       const serverSocket = await serverSocketPromise;
       const got = once<[string]>(serverSocket, "message");
