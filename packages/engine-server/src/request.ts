@@ -1,4 +1,5 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import { IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import type { WebSocket as WsWebSocket } from "ws";
 import { ListenerTable, type EmitterState } from "./lean-emitter";
 
@@ -46,4 +47,130 @@ export function protocolOf(req: EngineRequest): 3 | 4 {
 /** `Object.hasOwn`, so ids such as `__proto__` or `constructor` never reach the prototype. */
 export function hasOwn(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
+}
+
+/** Own properties Node (20-24) and the engine put on an IncomingMessage; any other key came from user code. */
+const MESSAGE_KEYS = new Set([
+  "_readableState", "_events", "_eventsCount", "_maxListeners", "socket", "httpVersionMajor", "httpVersionMinor",
+  "httpVersion", "complete", "rawHeaders", "rawTrailers", "joinDuplicateHeaders", "aborted", "upgrade", "url",
+  "method", "statusCode", "statusMessage", "client", "_consuming", "_dumped", "parser", "_query", "res", "websocket",
+]);
+
+/**
+ * What a WebSocket session keeps of its upgrade request as `socket.request`. The IncomingMessage (its
+ * stream state, raw header arrays and their strings: about 0.8 KB) is no longer needed once the handshake
+ * is done, so the session keeps the parts `socket.request` readers use: `headers`, `url`, `method`, the HTTP
+ * version, `socket`/`connection`, `_query`, and whatever middlewares added (`session`, `user`, ...). It
+ * still is an `instanceof IncomingMessage`; `rawHeaders` is rebuilt from `headers` when read, and a stream
+ * state (of an ended stream) is created only if a stream method is called on it.
+ */
+export interface HandshakeRequest extends EngineRequest {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class HandshakeRequest {
+  constructor(req: EngineRequest) {
+    // the plain data properties below (on the prototype) shadow IncomingMessage's accessors
+    this.headers = req.headers;
+    this.url = req.url;
+    this.method = req.method;
+    this.httpVersionMajor = req.httpVersionMajor;
+    this.httpVersionMinor = req.httpVersionMinor;
+    this.socket = req.socket;
+    this._query = req._query;
+    for (const key of Object.keys(req)) {
+      if (!MESSAGE_KEYS.has(key)) (this as unknown as Record<string, unknown>)[key] = (req as unknown as Record<string, unknown>)[key];
+    }
+  }
+}
+
+Object.setPrototypeOf(HandshakeRequest.prototype, IncomingMessage.prototype);
+const dataProperty = (value: unknown): PropertyDescriptor => ({ value, writable: true, enumerable: false, configurable: true });
+function ownValue(target: object, key: string, value: unknown): unknown {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  return value;
+}
+Object.defineProperties(HandshakeRequest.prototype, {
+  headers: dataProperty(undefined),
+  socket: dataProperty(null),
+  complete: dataProperty(true),
+  aborted: dataProperty(false),
+  upgrade: dataProperty(true),
+  statusCode: dataProperty(null),
+  statusMessage: dataProperty(null),
+  connection: {
+    get(this: HandshakeRequest) {
+      return this.socket;
+    },
+    configurable: true,
+  },
+  client: {
+    get(this: HandshakeRequest) {
+      return this.socket;
+    },
+    configurable: true,
+  },
+  httpVersion: {
+    get(this: HandshakeRequest) {
+      return this.httpVersionMajor === 1 && this.httpVersionMinor === 1 ? "1.1" : `${this.httpVersionMajor}.${this.httpVersionMinor}`;
+    },
+    configurable: true,
+  },
+  rawHeaders: {
+    get(this: HandshakeRequest) {
+      const raw: string[] = [];
+      const headers = this.headers as IncomingHttpHeaders;
+      for (const name of Object.keys(headers)) {
+        const value = headers[name];
+        if (Array.isArray(value)) for (const item of value) raw.push(name, item);
+        else if (value !== undefined) raw.push(name, value);
+      }
+      return raw;
+    },
+    set(this: HandshakeRequest, value: string[]) {
+      ownValue(this, "rawHeaders", value);
+    },
+    configurable: true,
+  },
+  headersDistinct: {
+    get(this: HandshakeRequest) {
+      const distinct: Record<string, string[]> = {};
+      const headers = this.headers as IncomingHttpHeaders;
+      for (const name of Object.keys(headers)) {
+        const value = headers[name];
+        if (value !== undefined) distinct[name] = Array.isArray(value) ? value.slice() : [value];
+      }
+      return distinct;
+    },
+    configurable: true,
+  },
+  trailers: {
+    get: () => ({}),
+    configurable: true,
+  },
+  rawTrailers: {
+    get: () => [],
+    configurable: true,
+  },
+  trailersDistinct: {
+    get: () => ({}),
+    configurable: true,
+  },
+  // stream state, only for code that treats socket.request as a stream: an ended, destroyed Readable's
+  _readableState: {
+    get(this: HandshakeRequest) {
+      const ended = new Readable({ read() {} });
+      ended.push(null);
+      ended.destroy();
+      return ownValue(this, "_readableState", (ended as unknown as { _readableState: unknown })._readableState);
+    },
+    set(this: HandshakeRequest, value: unknown) {
+      ownValue(this, "_readableState", value);
+    },
+    configurable: true,
+  },
+});
+
+/** The lean `socket.request` of a WebSocket session (see HandshakeRequest). */
+export function leanRequest(req: EngineRequest): EngineRequest {
+  return new HandshakeRequest(req);
 }

@@ -9,7 +9,7 @@ import { abortRequest, abortUpgrade, errorMessages, errors, type ErrorCode, type
 import { HeartbeatQueue } from "./heartbeat";
 import type { EmitterListener } from "./lean-emitter";
 import type { Packet, RawData } from "./packet";
-import { hasOwn, prepareRequest, protocolOf, releaseRequestListeners, type EngineRequest } from "./request";
+import { hasOwn, leanRequest, prepareRequest, protocolOf, releaseRequestListeners, type EngineRequest } from "./request";
 import { generateSessionId } from "./session-id";
 import { Socket } from "./socket";
 import type { Transport } from "./transport";
@@ -470,7 +470,8 @@ export class Server extends EventEmitter {
       closeConnection(errors.BAD_REQUEST);
       return;
     }
-    const socket = new Socket(id, this, transport, req, protocol);
+    // a WebSocket session keeps a lean copy of its upgrade request (the IncomingMessage is released)
+    const socket = new Socket(id, this, transport, req.websocket ? leanRequest(req) : req, protocol);
     transport.onRequest(req);
     this.clients[id] = socket;
     this.clientsCount++;

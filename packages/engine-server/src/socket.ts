@@ -134,16 +134,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
     this.state = "open";
     this.transport.sid = this.id;
     const opts = this.server.opts;
-    this.sendPacket(
-      "open",
-      JSON.stringify({
-        sid: this.id,
-        upgrades: this.getAvailableUpgrades(),
-        pingInterval: opts.pingInterval,
-        pingTimeout: opts.pingTimeout,
-        maxPayload: opts.maxHttpBufferSize,
-      }),
-    );
+    this.sendPacket("open", openPacketData(this.id, this.getAvailableUpgrades(), opts.pingInterval, opts.pingTimeout, opts.maxHttpBufferSize));
     if (opts.initialPacket !== undefined) this.sendPacket("message", opts.initialPacket as RawData);
     this.emit("open");
     // protocol 3: the client pings and we time out; protocol 4: we ping
@@ -472,6 +463,27 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
 }
 
 inheritEventEmitter(Socket);
+
+/** The open packet's JSON after the sid, for the last options seen (they rarely change). */
+let openTail = "";
+let openTailOptions: [string[], number, number, number] | null = null;
+
+/** `JSON.stringify({ sid, upgrades, pingInterval, pingTimeout, maxPayload })`, the constant part cached. */
+function openPacketData(sid: string, upgrades: string[], pingInterval: number, pingTimeout: number, maxPayload: number): string {
+  const last = openTailOptions;
+  if (
+    last === null ||
+    last[1] !== pingInterval ||
+    last[2] !== pingTimeout ||
+    last[3] !== maxPayload ||
+    last[0].length !== upgrades.length ||
+    last[0].some((name, i) => name !== upgrades[i])
+  ) {
+    openTail = JSON.stringify({ sid: "", upgrades, pingInterval, pingTimeout, maxPayload }).slice('{"sid":""'.length);
+    openTailOptions = [upgrades, pingInterval, pingTimeout, maxPayload];
+  }
+  return `{"sid":${JSON.stringify(sid)}${openTail}`;
+}
 
 function onUpgradeTimeout(socket: Socket): void {
   debug("client did not complete upgrade - closing transport");

@@ -1,9 +1,10 @@
 import { createServer as createHttpsServer } from "node:https";
 import { once } from "node:events";
+import { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { Server, attach, listen, errors, protocol, transports, parser } from "@sockwave/engine-server";
-import { httpRequest, nextConnection, pollPath, pollingHandshake, startServer, TestWebSocket, wsUrl, type OpenPacket, type TestServer } from "./helpers";
+import { httpRequest, nextConnection, pollPath, pollingHandshake, startServer, TestWebSocket, wsUrl, type OpenPacket, type TestServer, wsSession } from "./helpers";
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -80,6 +81,30 @@ describe("polling handshake (protocol 4)", () => {
     expect(socket.remoteAddress).toBe("127.0.0.1");
     expect(socket.request.url).toContain("transport=polling");
     expect(socket.request.headers.host).toContain("127.0.0.1");
+  });
+
+  it("keeps what socket.request readers use of a websocket session's upgrade request", async () => {
+    server = await startServer();
+    server.engine.use((req, _res, next) => {
+      (req as typeof req & { user?: string }).user = "alice";
+      next();
+    });
+    const { socket } = await wsSession(server, "&token=abc");
+    const request = socket.request as typeof socket.request & { user?: string };
+    expect(request).toBeInstanceOf(IncomingMessage);
+    expect(request.url).toBe("/engine.io/?EIO=4&transport=websocket&token=abc");
+    expect(request.method).toBe("GET");
+    expect(request.httpVersion).toBe("1.1");
+    expect(request.headers.host).toBe(`127.0.0.1:${server.port}`);
+    expect(request.headers.upgrade).toBe("websocket");
+    expect(request.rawHeaders).toContain("websocket");
+    expect(request.headersDistinct.host).toEqual([`127.0.0.1:${server.port}`]);
+    expect(request._query).toEqual({ EIO: "4", transport: "websocket", token: "abc" });
+    expect(request.socket.remoteAddress).toBe("127.0.0.1");
+    expect(request.connection).toBe(request.socket);
+    expect(request.user).toBe("alice");
+    expect(request.readable).toBe(false);
+    expect(socket.remoteAddress).toBe("127.0.0.1");
   });
 
   it("sends the initial packet right after the open packet", async () => {

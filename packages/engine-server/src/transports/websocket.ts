@@ -45,7 +45,8 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
     this.socket = ws;
     (ws as OwnedWebSocket)[kTransport] = this;
     ws.on("message", onWsMessage);
-    ws.once("close", onWsClose);
+    // `on`, not `once`: ws emits close a single time, and once() would allocate a wrapper per session
+    ws.on("close", onWsClose);
     ws.on("error", onWsError);
     const internals = ws as unknown as WsInternals;
     this.netSocket = internals._socket && internals._sender ? internals._socket : null;
