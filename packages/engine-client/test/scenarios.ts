@@ -30,6 +30,7 @@ export interface ServerOptions {
   maxHttpBufferSize?: number;
   transports?: Array<"polling" | "websocket">;
   cookie?: { name: string; path?: string; httpOnly?: boolean };
+  perMessageDeflate?: boolean;
 }
 
 /** Attaches an engine server to an http server (`attach` of engine.io or of @sockwave/engine-server). */
@@ -372,6 +373,24 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       (await nextConnectionOrExisting(harness)).send("x");
       await ping;
       expect(cookiesSeen.every((cookie) => cookie === undefined)).toBe(true);
+    });
+
+    it.each([
+      { clientDeflate: undefined, offered: true },
+      { clientDeflate: false as const, offered: false },
+    ])("negotiates permessage-deflate unless disabled (client option $clientDeflate)", async ({ clientDeflate, offered }) => {
+      const harness = await startServer({ perMessageDeflate: true });
+      const serverSocketPromise = nextConnection(harness);
+      const client = connect(harness, { transports: ["websocket"], perMessageDeflate: clientDeflate });
+      await once(client, "open");
+      const upgradeRequest = harness.requests.find((req) => req.headers.upgrade === "websocket");
+      expect((upgradeRequest?.headers["sec-websocket-extensions"] ?? "").includes("permessage-deflate")).toBe(offered);
+      const serverSocket = await serverSocketPromise;
+      const large = "compressible ".repeat(2000);
+      const got = collect(serverSocket, "message", 2);
+      client.send(large);
+      client.send("tiny");
+      expect(await got).toEqual([large, "tiny"]);
     });
 
     it("offers WebSocket sub-protocols and timestamps WebSocket requests when timestampRequests is set", async () => {
