@@ -20,6 +20,7 @@ export { BaseWebSocket } from "./transports/websocket";
 export { Fetch } from "./transports/polling-fetch";
 export { XHR } from "./transports/polling-xhr";
 export { WS as WebSocket } from "./transports/websocket-browser";
+export { WebTransport } from "./transports/webtransport";
 export { installTimerFunctions, nextTick } from "./util";
 export { parse } from "./parse-uri";
 export type { ParsedUri } from "./parse-uri";

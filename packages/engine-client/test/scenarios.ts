@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server as HttpServer } from "n
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as WsWebSocket } from "ws";
-import { Fetch, NodeWebSocket, Socket, SocketWithoutUpgrade, SocketWithUpgrade, WebSocket, type SocketOptions } from "@sockwave/engine-client";
+import { Fetch, NodeWebSocket, Socket, SocketWithoutUpgrade, SocketWithUpgrade, WebSocket, WebTransport, type SocketOptions } from "@sockwave/engine-client";
 
 /** The server socket API both servers share (engine.io's typings hide some of it). */
 export interface ServerSocket {
@@ -477,6 +477,23 @@ export function describeClientScenarios(serverName: string, attachEngine: Attach
       await once(client, "open");
       expect((await handshake)[0].upgrades).toEqual([]);
       expect(client.transport.name).toBe("websocket");
+    });
+
+    it("reports the unimplemented WebTransport as a transport error, and tryAllTransports moves on", async () => {
+      const harness = await startServer();
+      const alone = new SocketWithoutUpgrade(`http://127.0.0.1:${harness.port}`, { transports: [WebTransport] });
+      openClients.push(alone);
+      const errorPromise = once<[Error & { description?: Error }]>(alone, "error");
+      const closePromise = once<[string]>(alone, "close");
+      expect((await errorPromise)[0].description?.message).toMatch(/does not implement the WebTransport/);
+      expect((await closePromise)[0]).toBe("transport error");
+      const fallback = new SocketWithoutUpgrade(`http://127.0.0.1:${harness.port}`, {
+        transports: [WebTransport, NodeWebSocket],
+        tryAllTransports: true,
+      });
+      openClients.push(fallback);
+      await once(fallback, "open");
+      expect(fallback.transport.name).toBe("websocket");
     });
 
     it("refuses transport names in SocketWithoutUpgrade with an actionable error", () => {
