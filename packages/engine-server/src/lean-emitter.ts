@@ -33,3 +33,12 @@ export function hasListeners(emitter: object, type: string): boolean {
   const events = (emitter as EmitterState)._events;
   return events !== undefined && events[type] !== undefined;
 }
+
+/**
+ * Gives an emitter that has no listeners (yet) a fast-mode listener table in place of Node's dictionary-mode
+ * `{ __proto__: null }` one: for long-lived emitters we do not construct ourselves (ws's WebSocket).
+ */
+export function useFastListenerTable(emitter: object): void {
+  const state = emitter as EmitterState;
+  if (state._eventsCount === 0) state._events = new ListenerTable();
+}

@@ -1,7 +1,6 @@
 import { IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { WebSocket as WsWebSocket } from "ws";
-import { ListenerTable, type EmitterState } from "./lean-emitter";
 
 /** The Node request as the engine sees it (engine.io's `EngineRequest`). */
 export type EngineRequest = IncomingMessage & {
@@ -19,24 +18,52 @@ export function prepareRequest(req: IncomingMessage): EngineRequest {
   if (engineRequest._query === undefined) {
     const url = req.url ?? "";
     const mark = url.indexOf("?");
-    const query: Record<string, string> = {};
-    if (mark !== -1) {
-      for (const [key, value] of new URLSearchParams(url.slice(mark + 1))) {
-        Object.defineProperty(query, key, { value, writable: true, enumerable: true, configurable: true });
-      }
-    }
-    engineRequest._query = query;
+    engineRequest._query = mark === -1 ? {} : parseQuery(url.slice(mark + 1));
   }
   return engineRequest;
 }
 
-/**
- * An upgraded request is never read again but lives as long as its session (`socket.request`): swap its
- * empty dictionary-mode listener table for a fast-mode one (see lean-emitter.ts). Listeners stay usable.
- */
-export function releaseRequestListeners(req: IncomingMessage): void {
-  const emitter = req as unknown as EmitterState;
-  if (emitter._eventsCount === 0) emitter._events = new ListenerTable();
+/** Sets an own key; `__proto__` too is just a key. */
+function setQueryKey(query: Record<string, string>, key: string, value: string): void {
+  if (key === "__proto__") Object.defineProperty(query, key, { value, writable: true, enumerable: true, configurable: true });
+  else query[key] = value;
+}
+
+/** The query values every session sends, as shared constants instead of one string per session. */
+function commonValue(value: string): string {
+  switch (value) {
+    case "4":
+      return "4";
+    case "3":
+      return "3";
+    case "websocket":
+      return "websocket";
+    case "polling":
+      return "polling";
+    default:
+      return value;
+  }
+}
+
+/** What URLSearchParams yields (last value of a key wins); split by hand when nothing needs decoding. */
+function parseQuery(search: string): Record<string, string> {
+  const query: Record<string, string> = {};
+  if (search.includes("%") || search.includes("+") || search.startsWith("?")) {
+    for (const [key, value] of new URLSearchParams(search)) setQueryKey(query, key, value);
+    return query;
+  }
+  let start = 0;
+  while (start < search.length) {
+    let end = search.indexOf("&", start);
+    if (end === -1) end = search.length;
+    if (end > start) {
+      const equals = search.indexOf("=", start);
+      if (equals === -1 || equals > end) setQueryKey(query, search.slice(start, end), "");
+      else setQueryKey(query, search.slice(start, equals), commonValue(search.slice(equals + 1, end)));
+    }
+    start = end + 1;
+  }
+  return query;
 }
 
 /** Protocol revision requested by the client: 4 for `EIO=4`, 3 otherwise (engine.io's rule). */
@@ -70,7 +97,7 @@ export interface HandshakeRequest extends EngineRequest {}
 export class HandshakeRequest {
   constructor(req: EngineRequest) {
     // the plain data properties below (on the prototype) shadow IncomingMessage's accessors
-    this.headers = req.headers;
+    this.headers = shareHeaderValues(req.headers);
     this.url = req.url;
     this.method = req.method;
     this.httpVersionMajor = req.httpVersionMajor;
@@ -81,6 +108,25 @@ export class HandshakeRequest {
       if (!MESSAGE_KEYS.has(key)) (this as unknown as Record<string, unknown>)[key] = (req as unknown as Record<string, unknown>)[key];
     }
   }
+}
+
+/** Header values seen before, kept once for every later session that sends the same (bounded). */
+const sharedHeaderValues = new Map<string, string>();
+const SHARED_VALUES_LIMIT = 256;
+const SHARED_VALUE_MAX_LENGTH = 256;
+/** Headers whose values differ per client: not worth remembering. */
+const UNIQUE_HEADERS = new Set(["sec-websocket-key", "cookie", "authorization", "x-forwarded-for", "x-real-ip"]);
+
+/** Swaps repeated header values (host, user-agent, upgrade, ...) for one shared string of the same text. */
+function shareHeaderValues(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (typeof value !== "string" || value.length > SHARED_VALUE_MAX_LENGTH || UNIQUE_HEADERS.has(name)) continue;
+    const shared = sharedHeaderValues.get(value);
+    if (shared !== undefined) headers[name] = shared;
+    else if (sharedHeaderValues.size < SHARED_VALUES_LIMIT) sharedHeaderValues.set(value, value);
+  }
+  return headers;
 }
 
 Object.setPrototypeOf(HandshakeRequest.prototype, IncomingMessage.prototype);

@@ -9,7 +9,7 @@ import { abortRequest, abortUpgrade, errorMessages, errors, type ErrorCode, type
 import { HeartbeatQueue } from "./heartbeat";
 import type { EmitterListener } from "./lean-emitter";
 import type { Packet, RawData } from "./packet";
-import { hasOwn, leanRequest, prepareRequest, protocolOf, releaseRequestListeners, type EngineRequest } from "./request";
+import { hasOwn, leanRequest, prepareRequest, protocolOf, type EngineRequest } from "./request";
 import { generateSessionId } from "./session-id";
 import { Socket } from "./socket";
 import type { Transport } from "./transport";
@@ -527,7 +527,6 @@ export class Server extends EventEmitter {
   }
 
   private onWebSocket(req: EngineRequest, socket: Duplex, websocket: WsWebSocket): void {
-    releaseRequestListeners(req);
     websocket.on("error", ignoreUpgradeError);
     const transportName = req._query.transport;
     if (transportName !== "websocket") {

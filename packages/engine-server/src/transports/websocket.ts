@@ -5,6 +5,7 @@ import { encodePacketV3 } from "../codec";
 import { PACKET_CODES, isBinaryData, toBuffer, type Packet, type PacketType, type RawData } from "../packet";
 import { PreparedMessage } from "../prepared-message";
 import type { EngineRequest } from "../request";
+import { useFastListenerTable } from "../lean-emitter";
 import { Transport, type SendCallback } from "../transport";
 import { binaryFrame, textFrame } from "../websocket-frame";
 import { deferFlush, type DeferredFlush } from "../write-scheduler";
@@ -44,6 +45,8 @@ export class WebSocketTransport extends Transport implements DeferredFlush {
     if (!ws) throw new Error("WebSocket transport created without a WebSocket (req.websocket is missing)");
     this.socket = ws;
     (ws as OwnedWebSocket)[kTransport] = this;
+    // ws's own listener table is a dictionary (~0.2 KB) for the life of the session
+    useFastListenerTable(ws);
     ws.on("message", onWsMessage);
     // `on`, not `once`: ws emits close a single time, and once() would allocate a wrapper per session
     ws.on("close", onWsClose);
