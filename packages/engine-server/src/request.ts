@@ -76,7 +76,7 @@ export function hasOwn(object: object, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(object, key);
 }
 
-/** Own properties Node (20-24) and the engine put on an IncomingMessage; any other key came from user code. */
+/** Own properties Node (20-24) and the engine put on an IncomingMessage; any other key came from a middleware. */
 const MESSAGE_KEYS = new Set([
   "_readableState", "_events", "_eventsCount", "_maxListeners", "socket", "httpVersionMajor", "httpVersionMinor",
   "httpVersion", "complete", "rawHeaders", "rawTrailers", "joinDuplicateHeaders", "aborted", "upgrade", "url",
@@ -87,8 +87,7 @@ const MESSAGE_KEYS = new Set([
  * What a WebSocket session keeps of its upgrade request as `socket.request`. The IncomingMessage (its
  * stream state, raw header arrays and their strings: about 0.8 KB) is no longer needed once the handshake
  * is done, so the session keeps the parts `socket.request` readers use: `headers`, `url`, `method`, the HTTP
- * version, `socket`/`connection`, `_query`, and whatever middlewares added (`session`, `user`, ...). It
- * still is an `instanceof IncomingMessage`; `rawHeaders` is rebuilt from `headers` when read, and a stream
+ * version, `socket`/`connection` and `_query`. It still is an `instanceof IncomingMessage`; `rawHeaders` is rebuilt from `headers` when read, and a stream
  * state (of an ended stream) is created only if a stream method is called on it.
  */
 export interface HandshakeRequest extends EngineRequest {}
@@ -104,9 +103,6 @@ export class HandshakeRequest {
     this.httpVersionMinor = req.httpVersionMinor;
     this.socket = req.socket;
     this._query = req._query;
-    for (const key of Object.keys(req)) {
-      if (!MESSAGE_KEYS.has(key)) (this as unknown as Record<string, unknown>)[key] = (req as unknown as Record<string, unknown>)[key];
-    }
   }
 }
 
@@ -216,7 +212,12 @@ Object.defineProperties(HandshakeRequest.prototype, {
   },
 });
 
-/** The lean `socket.request` of a WebSocket session (see HandshakeRequest). */
+/**
+ * The `socket.request` of a WebSocket session: a HandshakeRequest, unless middlewares decorated the request
+ * (`session`, `user`, ...). Those keep the IncomingMessage itself, as objects they attach may point back to
+ * it (express-session's `req.session.reload()` replaces `session` on the request it was created for).
+ */
 export function leanRequest(req: EngineRequest): EngineRequest {
+  for (const key of Object.keys(req)) if (!MESSAGE_KEYS.has(key)) return req;
   return new HandshakeRequest(req);
 }

@@ -85,12 +85,8 @@ describe("polling handshake (protocol 4)", () => {
 
   it("keeps what socket.request readers use of a websocket session's upgrade request", async () => {
     server = await startServer();
-    server.engine.use((req, _res, next) => {
-      (req as typeof req & { user?: string }).user = "alice";
-      next();
-    });
     const { socket } = await wsSession(server, "&token=abc");
-    const request = socket.request as typeof socket.request & { user?: string };
+    const request = socket.request;
     expect(request).toBeInstanceOf(IncomingMessage);
     expect(request.url).toBe("/engine.io/?EIO=4&transport=websocket&token=abc");
     expect(request.method).toBe("GET");
@@ -102,9 +98,22 @@ describe("polling handshake (protocol 4)", () => {
     expect(request._query).toEqual({ EIO: "4", transport: "websocket", token: "abc" });
     expect(request.socket.remoteAddress).toBe("127.0.0.1");
     expect(request.connection).toBe(request.socket);
-    expect(request.user).toBe("alice");
     expect(request.readable).toBe(false);
     expect(socket.remoteAddress).toBe("127.0.0.1");
+  });
+
+  it("keeps a websocket upgrade request that a middleware decorated as socket.request", async () => {
+    server = await startServer();
+    let decorated: unknown;
+    server.engine.use((req, _res, next) => {
+      (req as typeof req & { user?: string }).user = "alice";
+      decorated = req;
+      next();
+    });
+    const { socket } = await wsSession(server);
+    expect(socket.request).toBe(decorated);
+    expect((socket.request as typeof socket.request & { user?: string }).user).toBe("alice");
+    expect(socket.request.headers.upgrade).toBe("websocket");
   });
 
   it("sends the initial packet right after the open packet", async () => {
