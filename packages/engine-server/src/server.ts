@@ -424,22 +424,26 @@ export class Server extends EventEmitter {
       closeConnection(errors.UNSUPPORTED_PROTOCOL_VERSION);
       return;
     }
-    const idFailed = (error: unknown): void => {
-      debug("error while generating an id");
-      this.emitConnectionError(req, errors.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error });
-      closeConnection(errors.BAD_REQUEST);
-    };
     let id: string | PromiseLike<string>;
     try {
       id = this.generateId(req);
     } catch (error) {
-      return idFailed(error);
+      return this.onIdFailure(req, closeConnection, error);
     }
     if (isPromiseLike(id)) {
-      id.then((resolved) => this.openSession(String(resolved), transportName, req, protocol, closeConnection), idFailed);
+      id.then(
+        (resolved) => this.openSession(String(resolved), transportName, req, protocol, closeConnection),
+        (error: unknown) => this.onIdFailure(req, closeConnection, error),
+      );
     } else {
       this.openSession(String(id), transportName, req, protocol, closeConnection);
     }
+  }
+
+  private onIdFailure(req: EngineRequest, closeConnection: (code: ErrorCode, context?: ErrorContext) => void, error: unknown): void {
+    debug("error while generating an id");
+    this.emitConnectionError(req, errors.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error });
+    closeConnection(errors.BAD_REQUEST);
   }
 
   private openSession(
@@ -449,7 +453,8 @@ export class Server extends EventEmitter {
     protocol: 3 | 4,
     closeConnection: (code: ErrorCode, context?: ErrorContext) => void,
   ): void {
-    debug('handshaking client "%s"', id);
+    // `debug.enabled` first: a disabled debug() still gathers its arguments on every handshake
+    if (debug.enabled) debug('handshaking client "%s"', id);
     if (hasOwn(this.clients, id)) {
       this.emitConnectionError(req, errors.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error: new Error(`session id "${id}" is already in use`) });
       closeConnection(errors.BAD_REQUEST);
@@ -527,20 +532,20 @@ export class Server extends EventEmitter {
   }
 
   private onWebSocket(req: EngineRequest, socket: Duplex, websocket: WsWebSocket): void {
-    websocket.on("error", ignoreUpgradeError);
     const transportName = req._query.transport;
+    const sid = req._query.sid;
+    if (transportName === "websocket" && !sid) {
+      req.websocket = websocket;
+      this.handshake("websocket", req, (code, context) => abortUpgrade(socket, code, context));
+      return;
+    }
+    websocket.on("error", ignoreUpgradeError);
     if (transportName !== "websocket") {
       debug("transport doesn't handle upgraded requests");
       websocket.close();
       return;
     }
     req.websocket = websocket;
-    const sid = req._query.sid;
-    if (!sid) {
-      websocket.removeListener("error", ignoreUpgradeError);
-      this.handshake("websocket", req, (code, context) => abortUpgrade(socket, code, context));
-      return;
-    }
     const client = hasOwn(this.clients, sid) ? this.clients[sid] : undefined;
     if (!client) {
       debug("upgrade attempt for closed client");

@@ -147,7 +147,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
     if (this.state === "closed") return;
     const heartbeats = this.server.heartbeats;
     if (queue === heartbeats.ping) {
-      debug("writing ping packet - expecting pong within %sms", this.server.opts.pingTimeout);
+      if (debug.enabled) debug("writing ping packet - expecting pong within %sms", this.server.opts.pingTimeout);
       this.awaitingPong = true;
       this.pongDeadlineRefreshed = false;
       heartbeats.pong.add(this);
@@ -190,7 +190,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
       debug("packet received with closed socket");
       return;
     }
-    debug("received packet %s", packet.type);
+    if (debug.enabled) debug("received packet %s", packet.type);
     this.emit("packet", packet);
     if (this.awaitingPong && packet.type !== "pong") this.refreshPongDeadline();
     switch (packet.type) {
@@ -199,7 +199,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
           this.onError(new Error("invalid heartbeat direction"));
           return;
         }
-        debug("got ping");
+        if (debug.enabled) debug("got ping");
         this.server.heartbeats.v3Timeout.add(this);
         this.sendPacket("pong");
         this.emit("heartbeat");
@@ -209,7 +209,7 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
           this.onError(new Error("invalid heartbeat direction"));
           return;
         }
-        debug("got pong");
+        if (debug.enabled) debug("got pong");
         if (this.awaitingPong) {
           this.awaitingPong = false;
           this.server.heartbeats.ping.add(this);
