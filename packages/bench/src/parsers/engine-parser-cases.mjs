@@ -16,10 +16,27 @@ import { binaryAttachment, largeEventArgs, smallEventArgs } from './fixtures.mjs
 
 /**
  * The callback API is synchronous in Node; this turns it into a return value.
+ * Each side gets its own copy of this helper (identical bodies): one shared helper would give its
+ * `parser.encodePacket` call site feedback from both packages, and V8 then compiles whichever side
+ * comes second with a polymorphic dispatch. Measured with a stand-in identical to the official
+ * code as "ours", the shared helper showed 0.83x-0.87x; the separate copies 0.95x-1.03x.
  * @param {EngineParserModule} parser
  * @param {EnginePacket} packet
  */
-function encodeNow(parser, packet) {
+function encodeNowOfficial(parser, packet) {
+  /** @type {unknown} */ let encoded;
+  parser.encodePacket(packet, true, (result) => {
+    encoded = result;
+  });
+  return encoded;
+}
+
+/**
+ * Same body as encodeNowOfficial, on purpose (see there).
+ * @param {EngineParserModule} parser
+ * @param {EnginePacket} packet
+ */
+function encodeNowOurs(parser, packet) {
   /** @type {unknown} */ let encoded;
   parser.encodePacket(packet, true, (result) => {
     encoded = result;
@@ -48,8 +65,8 @@ export function engineParserCases(official, ours) {
   const largeMessage = { type: 'message', data: `2${JSON.stringify(largeEventArgs)}` };
   const binaryMessage = { type: 'message', data: binaryAttachment };
   const pollingBatch = Array.from({ length: 10 }, () => smallMessage);
-  const smallWire = encodeNow(official, smallMessage);
-  const largeWire = encodeNow(official, largeMessage);
+  const smallWire = encodeNowOfficial(official, smallMessage);
+  const largeWire = encodeNowOfficial(official, largeMessage);
   /** @type {string} */ let payloadWire = '';
   official.encodePayload(pollingBatch, (payload) => {
     payloadWire = payload;
@@ -57,9 +74,10 @@ export function engineParserCases(official, ours) {
 
   /** @param {EnginePacket} packet */
   const encodeCase = (packet) => ({
-    official: () => encodeNow(official, packet),
-    ours: () => encodeNow(ours, packet),
-    sameOutput: () => isDeepStrictEqual(comparable(encodeNow(official, packet)), comparable(encodeNow(ours, packet))),
+    official: () => encodeNowOfficial(official, packet),
+    ours: () => encodeNowOurs(ours, packet),
+    sameOutput: () =>
+      isDeepStrictEqual(comparable(encodeNowOfficial(official, packet)), comparable(encodeNowOurs(ours, packet))),
   });
   /** @param {unknown} wire */
   const decodeCase = (wire) => ({
