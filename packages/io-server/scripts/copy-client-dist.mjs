@@ -1,24 +1,20 @@
 // Copies @sockwave/io-client's browser bundles into client-dist/, which the server serves under its
 // path (socket.io.js, .min.js, .esm.min.js and their maps). io-client is a devDependency, so pnpm builds
 // it first; when its bundles are absent the copy is skipped with a warning and the server answers 404.
-import { copyFileSync, existsSync, mkdirSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(import.meta.dirname, "..");
 const source = join(root, "..", "io-client", "dist");
 const target = join(root, "client-dist");
-const files = [
-  "socket.io.js",
-  "socket.io.js.map",
-  "socket.io.min.js",
-  "socket.io.min.js.map",
-  "socket.io.esm.min.js",
-  "socket.io.esm.min.js.map",
-  "socket.io.msgpack.min.js",
-  "socket.io.msgpack.min.js.map",
-];
+// The names src/serve-client.ts serves (CLIENT_FILES): each bundle and its source map.
+const files = ["socket.io.js", "socket.io.min.js", "socket.io.esm.min.js"].flatMap((bundle) => [bundle, `${bundle}.map`]);
 
 mkdirSync(target, { recursive: true });
+// A bundle io-client no longer builds must not be left behind (and published).
+for (const file of readdirSync(target)) {
+  if (!files.includes(file)) rmSync(join(target, file), { recursive: true, force: true });
+}
 const missing = [];
 for (const file of files) {
   const from = join(source, file);

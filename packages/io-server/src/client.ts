@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import debugModule from "debug";
 import type { EngineData, EngineSocket, EngineWriteOptions } from "./engine";
-import { PacketType, type OutgoingPacket, type Packet, type PacketDecoder } from "./parser-contract";
+import { PacketType, type OutgoingPacket, type Packet, type PacketDecoder, type Parser } from "./parser-contract";
 import { preparedMessagesFor } from "./prepared-messages";
 import type { Server } from "./server";
 import type { Socket } from "./socket";
@@ -39,6 +39,21 @@ function onEngineClose(this: EngineSocket & WithClient, reason: DisconnectReason
 function onDecoded(this: PacketDecoder & WithClient, packet: Packet): void {
   this[CLIENT]?.ondecoded(packet);
 }
+/**
+ * A decoder shared by every client of a server using @sockwave/io-parser, for text packets other
+ * than BINARY_EVENT and BINARY_ACK: those decode synchronously and leave no state behind, so a
+ * client needs a decoder of its own only once it sends a binary packet (attachments span several
+ * messages). Saves a decoder and its listener store per connection.
+ */
+export function createSharedDecoder(parser: Parser): PacketDecoder {
+  const decoder = new parser.Decoder();
+  decoder.on("decoded", onDecoded);
+  return decoder;
+}
+
+const BINARY_EVENT_DIGIT = 48 + PacketType.BINARY_EVENT;
+const BINARY_ACK_DIGIT = 48 + PacketType.BINARY_ACK;
+
 function deliverPacket(socket: Socket, packet: Packet): void {
   socket._onpacket(packet);
 }
@@ -64,8 +79,12 @@ export class Client<
   readonly id: string;
   private readonly server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   private decoder: PacketDecoder | undefined;
-  /** The connected sockets by namespace name. */
-  private readonly nsps = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
+  /**
+   * The connected sockets. Most clients join one namespace: that socket is kept alone in `only`, and
+   * a Map by namespace name (`byNamespace`) is built only when a client joins a second one.
+   */
+  private only: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined;
+  private byNamespace: Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> | undefined;
   /** Namespaces whose CONNECT is being processed (middlewares), created on first use. */
   private pendingConnects: Set<string> | undefined;
   /** Bytes written while the engine still had packets queued: the backlog of a slow reader. */
@@ -92,51 +111,85 @@ export class Client<
   /** The socket of each connected namespace, by socket id. */
   get sockets(): Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> {
     const byId = new Map<string, Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
-    for (const socket of this.nsps.values()) byId.set(socket.id, socket);
+    for (const socket of this.socketList()) byId.set(socket.id, socket);
     return byId;
+  }
+
+  /** The connected socket of a namespace. */
+  private socketOf(name: string): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | undefined {
+    const only = this.only;
+    if (only) return only.nsp.name === name ? only : undefined;
+    return this.byNamespace?.get(name);
+  }
+
+  /** A snapshot of the connected sockets (safe to iterate while they leave). */
+  private socketList(): Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>[] {
+    if (this.only) return [this.only];
+    return this.byNamespace ? [...this.byNamespace.values()] : [];
+  }
+
+  private get socketCount(): number {
+    return this.only ? 1 : (this.byNamespace?.size ?? 0);
+  }
+
+  private forgetSockets(): void {
+    this.only = undefined;
+    this.byNamespace = undefined;
+  }
+
+  /** Called by a namespace once its socket for this client is connected. */
+  _onSocketConnected(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    const name = socket.nsp.name;
+    const only = this.only;
+    if (this.byNamespace) {
+      this.byNamespace.set(name, socket);
+    } else if (!only || only.nsp.name === name) {
+      this.only = socket;
+    } else {
+      this.byNamespace = new Map([
+        [only.nsp.name, only],
+        [name, socket],
+      ]);
+      this.only = undefined;
+    }
+    if (this._awaitingConnect) {
+      this._awaitingConnect = false;
+      this.server._connectDeadlines.delete(this as unknown as Client);
+    }
   }
 
   /** Called by the connect-timeout queue: closes the connection if no namespace was joined. */
   _onConnectTimeout(): void {
     this._awaitingConnect = false;
-    if (this.nsps.size === 0) {
+    if (this.socketCount === 0) {
       debug("no namespace joined within connectTimeout, closing %s", this.id);
       this.close();
     }
   }
 
   /** Connects the client to a namespace (creating a dynamic one if a parent namespace allows it). */
-  connect(name: string, auth: Record<string, unknown> = {}): void {
+  connect(name: string, auth?: Record<string, unknown>): void {
     // Pending from now on, through an asynchronous dynamic-namespace check and the middlewares.
     (this.pendingConnects ??= new Set()).add(name);
-    if (this.server._nsps.has(name)) {
-      debug("connecting to namespace %s", name);
-      this.doConnect(name, auth);
+    const nsp = this.server._nsps.get(name);
+    if (nsp) {
+      if (debug.enabled) debug("connecting to namespace %s", name);
+      nsp._add(this, auth, name);
       return;
     }
-    this.server._checkNamespace(name, auth, (dynamicNamespace) => {
+    this.server._checkNamespace(name, auth ?? {}, (dynamicNamespace) => {
       if (dynamicNamespace) {
-        this.doConnect(name, auth);
+        this.server.of(name)._add(this, auth, name);
       } else {
         debug("creation of namespace %s was denied", name);
-        this.connectSettled(name);
+        this._connectSettled(name);
         this._packet({ type: PacketType.CONNECT_ERROR, nsp: name, data: { message: "Invalid namespace" } });
       }
     });
   }
 
-  private doConnect(name: string, auth: Record<string, unknown>): void {
-    const nsp = this.server.of(name);
-    void nsp._add(this, auth, (socket) => {
-      this.nsps.set(nsp.name, socket);
-      if (this._awaitingConnect) {
-        this._awaitingConnect = false;
-        this.server._connectDeadlines.delete(this as unknown as Client);
-      }
-    }).finally(() => this.connectSettled(name));
-  }
-
-  private connectSettled(name: string): void {
+  /** Called by a namespace once the CONNECT for `name` is over (connected, refused or abandoned). */
+  _connectSettled(name: string): void {
     const pending = this.pendingConnects;
     if (!pending) return;
     pending.delete(name);
@@ -146,16 +199,25 @@ export class Client<
 
   /** Disconnects every socket of this client and closes the connection (`socket.disconnect(true)`). */
   _disconnect(): void {
-    for (const socket of [...this.nsps.values()]) socket.disconnect();
-    this.nsps.clear();
+    for (const socket of this.socketList()) socket.disconnect();
+    this.forgetSockets();
     this.close();
   }
 
   /** Forgets a socket that left its namespace. */
   _remove(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    if (this.only === socket) {
+      this.only = undefined;
+      return;
+    }
+    const byNamespace = this.byNamespace;
     const name = socket.nsp.name;
-    if (this.nsps.get(name) === socket) this.nsps.delete(name);
-    else debug("ignoring remove for %s", socket.id);
+    if (byNamespace?.get(name) === socket) {
+      byNamespace.delete(name);
+      if (byNamespace.size === 0) this.byNamespace = undefined;
+    } else {
+      debug("ignoring remove for %s", socket.id);
+    }
   }
 
   /** Closes the underlying connection. */
@@ -185,10 +247,15 @@ export class Client<
       encoded = this.server.encoder.encode(outgoing as Packet);
     } catch (err) {
       debug("could not encode packet: %s", err);
-      const socket = this.nsps.get(outgoing.nsp ?? "/");
+      const socket = this.socketOf(outgoing.nsp ?? "/");
       socket?._onerror(new Error(`sockwave: a packet could not be encoded and was not sent (${String(err)})`));
       return;
     }
+    this.write(encoded, encoded, opts);
+  }
+
+  /** Writes packets the caller encoded itself (with the server's default encoder's output format). */
+  _writeEncoded(encoded: EngineData[], opts: WriteOptions): void {
     this.write(encoded, encoded, opts);
   }
 
@@ -240,6 +307,25 @@ export class Client<
   ondata(data: unknown): void {
     let decoder = this.decoder;
     if (!decoder) {
+      const shared = this.server._sharedDecoder as (PacketDecoder & WithClient) | undefined;
+      if (shared && typeof data === "string") {
+        const digit = data.charCodeAt(0);
+        if (digit !== BINARY_EVENT_DIGIT && digit !== BINARY_ACK_DIGIT) {
+          // The decoded packet reaches this client through the back-reference; restored afterwards
+          // in case a listener makes another client decode meanwhile.
+          const previous = shared[CLIENT];
+          shared[CLIENT] = this as unknown as Client;
+          try {
+            shared.add(data);
+          } catch (err) {
+            debug("invalid packet format: %s", err);
+            this.onerror(err instanceof Error ? err : new Error(String(err)));
+          } finally {
+            shared[CLIENT] = previous;
+          }
+          return;
+        }
+      }
       decoder = this.decoder = new this.server._parser.Decoder();
       (decoder as PacketDecoder & WithClient)[CLIENT] = this as unknown as Client;
       decoder.on("decoded", onDecoded);
@@ -254,8 +340,17 @@ export class Client<
 
   /** A complete packet: CONNECT opens a namespace; anything else goes to that namespace's socket. */
   ondecoded(packet: Packet): void {
-    const { namespace, authPayload } = this.parseNamespace(packet);
-    const socket = this.nsps.get(namespace);
+    let namespace: string;
+    let authPayload: Record<string, unknown> | undefined;
+    if (this.conn.protocol !== 3) {
+      namespace = packet.nsp;
+      const auth = packet.data;
+      // No payload: the socket builds an empty `handshake.auth` when it is first read.
+      if (typeof auth === "object" && auth !== null) authPayload = auth as Record<string, unknown>;
+    } else {
+      ({ namespace, authPayload } = parseV2Namespace(packet.nsp));
+    }
+    const socket = this.socketOf(namespace);
     if (!socket && packet.type === PacketType.CONNECT) {
       const pending = this.pendingConnects;
       if (pending?.has(namespace)) {
@@ -277,33 +372,24 @@ export class Client<
     }
   }
 
-  private parseNamespace(packet: Packet): { namespace: string; authPayload: Record<string, unknown> } {
-    if (this.conn.protocol !== 3) {
-      const auth = packet.data;
-      return {
-        namespace: packet.nsp,
-        authPayload: typeof auth === "object" && auth !== null ? (auth as Record<string, unknown>) : {},
-      };
-    }
-    // Socket.IO v2 clients send the query string of their namespace in the namespace itself.
-    const url = new URL(packet.nsp, "https://socket.io");
-    const authPayload: Record<string, unknown> = Object.create(null);
-    for (const [key, value] of url.searchParams) authPayload[key] = value;
-    return { namespace: url.pathname, authPayload };
-  }
-
   /** A decoding or engine error: every socket is told, then the connection is closed. */
   onerror(err: Error): void {
-    for (const socket of this.nsps.values()) socket._onerror(err);
+    for (const socket of this.socketList()) socket._onerror(err);
     this.conn.close();
   }
 
   /** The connection is gone: every socket disconnects with the engine's reason. */
   onclose(reason: DisconnectReason, description?: unknown): void {
-    debug("client %s closed (%s)", this.id, reason);
+    if (debug.enabled) debug("client %s closed (%s)", this.id, reason);
     this.destroy();
-    for (const socket of [...this.nsps.values()]) socket._onclose(reason, description);
-    this.nsps.clear();
+    const only = this.only;
+    if (only) {
+      this.only = undefined;
+      only._onclose(reason, description);
+    } else if (this.byNamespace) {
+      for (const socket of this.socketList()) socket._onclose(reason, description);
+      this.byNamespace = undefined;
+    }
     this.decoder?.destroy();
   }
 
@@ -323,4 +409,12 @@ export class Client<
       this.server._connectDeadlines.delete(this as unknown as Client);
     }
   }
+}
+
+/** Socket.IO v2 clients send the query string of their namespace in the namespace itself. */
+function parseV2Namespace(nsp: string): { namespace: string; authPayload: Record<string, unknown> } {
+  const url = new URL(nsp, "https://socket.io");
+  const authPayload: Record<string, unknown> = Object.create(null);
+  for (const [key, value] of url.searchParams) authPayload[key] = value;
+  return { namespace: url.pathname, authPayload };
 }

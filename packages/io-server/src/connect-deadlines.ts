@@ -6,6 +6,9 @@ export interface AwaitingConnect {
 /**
  * The connect timeouts of every pending client, with one timer for all of them. Every client gets
  * the same delay, so insertion order is deadline order: the timer only ever waits for the oldest.
+ * A client that connects is only forgotten: the timer stays armed (unref'd) and, when it fires,
+ * re-arms for the oldest remaining client or stops. Clearing and re-creating it whenever the queue
+ * runs empty would cost a timer per handshake under a steady trickle of connections.
  */
 export class ConnectDeadlines {
   private readonly deadlines = new Map<AwaitingConnect, number>();
@@ -20,7 +23,6 @@ export class ConnectDeadlines {
 
   delete(client: AwaitingConnect): void {
     this.deadlines.delete(client);
-    if (this.deadlines.size === 0) this.stop();
   }
 
   /** Forgets every pending client without timing them out (server shutdown). */

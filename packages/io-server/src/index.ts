@@ -15,6 +15,7 @@ export type { SocketDetails } from "./broadcast-operator";
 export type { Client } from "./client";
 export type { DisconnectReason, Handshake, SocketReservedEventsMap } from "./socket-types";
 export type { CorsOptions } from "./cors";
+export type { Packet, PacketDecoder, PacketEncoder, Parser, ParserOption } from "./parser-contract";
 export type {
   AllButLast,
   DecorateAcknowledgements,

@@ -3,6 +3,7 @@ import debugModule from "debug";
 import { BroadcastOperator, type RemoteSocket } from "./broadcast-operator";
 import type { Client } from "./client";
 import type { Server } from "./server";
+import { PacketType } from "./parser-contract";
 import { Socket } from "./socket";
 import {
   StrictEventEmitter,
@@ -27,6 +28,7 @@ const debug = debugModule("sockwave:io:namespace");
 
 /** An error a middleware passes to `next()`; `data` reaches the client with the CONNECT_ERROR. */
 export interface ExtendedError extends Error {
+  // any, as socket.io 4.8 types it: user middlewares attach their own shapes.
   data?: any;
 }
 
@@ -61,6 +63,15 @@ type Middleware<ListenEvents extends EventsMap, EmitEvents extends EventsMap, Se
   next: (err?: ExtendedError) => void,
 ) => void;
 
+function afterMiddlewares(
+  nsp: Namespace<EventsMap, EventsMap, EventsMap, unknown>,
+  socket: Socket<EventsMap, EventsMap, EventsMap, unknown>,
+  name: string,
+  err: ExtendedError | undefined,
+): void {
+  nsp._afterMiddlewares(socket, name, err);
+}
+
 type ServerSideAck = (err: (Error & { responses?: unknown[] }) | null, responses: unknown[]) => void;
 
 /**
@@ -71,6 +82,7 @@ export class Namespace<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // any, as socket.io 4.8's default: unknown would break untyped user code reading socket.data.
   SocketData = any,
 > extends StrictEventEmitter<
   ServerSideEvents,
@@ -87,18 +99,21 @@ export class Namespace<
   protected _fns: Array<Middleware<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> = [];
   /** The next acknowledgement id of this namespace. */
   _ids = 0;
+  /** What the default encoder writes for a CONNECT reply of this namespace, up to the socket id. */
+  readonly _connectPrefix: string;
 
   constructor(server: Server<ListenEvents, EmitEvents, ServerSideEvents, SocketData>, name: string) {
     super();
     this.server = server;
     this.name = name;
+    this._connectPrefix = `${PacketType.CONNECT}${name === "/" ? "" : `${name},`}{"sid":"`;
     this._initAdapter();
   }
 
   /** Creates the adapter from the server's `adapter` option (a class or a factory function). */
   _initAdapter(): void {
     const Factory = this.server.adapter();
-    this.adapter = createAdapter(Factory, this);
+    this.adapter = createAdapter(Factory, this as unknown as Namespace);
     Promise.resolve(this.adapter.init()).catch((err: unknown) => {
       debug("error while initializing the adapter of %s: %s", this.name, err);
     });
@@ -151,71 +166,93 @@ export class Namespace<
     return new BroadcastOperator(this.adapter);
   }
 
-  /** Adds a socket for a client's CONNECT: runs the middlewares, then connects or refuses it. */
-  async _add(
+  /**
+   * Adds a socket for a client's CONNECT to `name` (this namespace): runs the middlewares, then
+   * connects or refuses it, and tells the client when that is settled. Synchronous up to the
+   * middlewares unless a session is to be restored: no promise per connection.
+   */
+  _add(
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    auth: Record<string, unknown>,
-    fn: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
-  ): Promise<void> {
-    debug("adding socket to nsp %s", this.name);
-    const socket = await this._createSocket(client, auth);
-    this._preConnectSockets.set(socket.id, socket);
-    const recovery = this.server.opts.connectionStateRecovery;
-    if (recovery && recovery.skipMiddlewares && socket.recovered && client.conn.readyState === "open") {
-      this._doConnect(socket, fn);
+    auth: Record<string, unknown> | undefined,
+    name: string,
+  ): void {
+    if (debug.enabled) debug("adding socket to nsp %s", this.name);
+    const sessionId = auth?.pid;
+    const offset = auth?.offset;
+    if (this.server.opts.connectionStateRecovery && typeof sessionId === "string" && typeof offset === "string") {
+      const restoring = (async () => {
+        try {
+          return await this.adapter.restoreSession(sessionId, offset);
+        } catch (err) {
+          debug("error while restoring session: %s", err);
+          return undefined;
+        }
+      })();
+      void restoring.then((session) => {
+        if (session) debug("connection state recovered for sid %s", session.sid);
+        this.admit(new Socket(this, client, auth, session ?? undefined), client, name);
+      });
       return;
     }
-    await new Promise<void>((resolve) => {
-      this.run(socket, (err) => {
-        process.nextTick(() => {
-          resolve();
-          if (client.conn.readyState !== "open") {
-            debug("next() called after the client was closed - ignoring socket");
-            socket._cleanup();
-            return;
-          }
-          if (err) {
-            debug("middleware error, sending CONNECT_ERROR to the client");
-            socket._cleanup();
-            if (client.conn.protocol === 3) socket._error(err.data || err.message);
-            else socket._error({ message: err.message, data: err.data });
-            return;
-          }
-          this._doConnect(socket, fn);
-        });
-      });
-    });
+    this.admit(new Socket(this, client, auth), client, name);
   }
 
-  private async _createSocket(
-    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    auth: Record<string, unknown>,
-  ): Promise<Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>> {
-    const sessionId = auth.pid;
-    const offset = auth.offset;
-    if (this.server.opts.connectionStateRecovery && typeof sessionId === "string" && typeof offset === "string") {
-      let session;
-      try {
-        session = await this.adapter.restoreSession(sessionId, offset);
-      } catch (err) {
-        debug("error while restoring session: %s", err);
-      }
-      if (session) {
-        debug("connection state recovered for sid %s", session.sid);
-        return new Socket(this, client, auth, session);
-      }
-    }
-    return new Socket(this, client, auth);
-  }
-
-  private _doConnect(
+  private admit(
     socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    fn: (socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>) => void,
+    client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    name: string,
   ): void {
-    this._preConnectSockets.delete(socket.id);
-    this.sockets.set(socket.id, socket);
+    const recovery = this.server.opts.connectionStateRecovery;
+    if (recovery && recovery.skipMiddlewares && socket.recovered && client.conn.readyState === "open") {
+      try {
+        this._doConnect(socket);
+      } finally {
+        client._connectSettled(name);
+      }
+      return;
+    }
+    if (this._fns.length === 0) {
+      // Like socket.io, the outcome is applied on the next tick, even without middlewares.
+      process.nextTick(afterMiddlewares, this, socket, name, undefined);
+      return;
+    }
+    // Only sockets that wait on middlewares are listed as connecting; without any, it is one tick.
+    this._preConnectSockets.set(socket.id, socket);
+    this.run(socket, (err) => process.nextTick(afterMiddlewares, this, socket, name, err));
+  }
+
+  /** The middlewares are done with `socket`: connects it, or sends the CONNECT_ERROR. */
+  _afterMiddlewares(
+    socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
+    name: string,
+    err: ExtendedError | undefined,
+  ): void {
+    const client = socket.client;
+    try {
+      if (client.conn.readyState !== "open") {
+        debug("next() called after the client was closed - ignoring socket");
+        socket._cleanup();
+        return;
+      }
+      if (err) {
+        debug("middleware error, sending CONNECT_ERROR to the client");
+        socket._cleanup();
+        if (client.conn.protocol === 3) socket._error(err.data || err.message);
+        else socket._error({ message: err.message, data: err.data });
+        return;
+      }
+      this._doConnect(socket);
+    } finally {
+      client._connectSettled(name);
+    }
+  }
+
+  private _doConnect(socket: Socket<ListenEvents, EmitEvents, ServerSideEvents, SocketData>): void {
+    const id = socket.id;
+    this._preConnectSockets.delete(id);
+    this.sockets.set(id, socket);
     socket._onconnect();
-    fn(socket);
+    socket.client._onSocketConnected(socket);
     this.emitReserved("connect", socket);
     this.emitReserved("connection", socket);
   }
@@ -323,13 +360,17 @@ export class Namespace<
   }
 }
 
-/** The `adapter` option: an Adapter subclass, or a function returning an adapter for a namespace. */
-export type AdapterConstructor = (new (nsp: any) => Adapter) | ((nsp: any) => Adapter);
+/**
+ * The `adapter` option: an Adapter subclass, or a function returning an adapter for a namespace.
+ * The namespace is typed as this package's Namespace, so adapters written against it or against
+ * io-adapter's structural AdapterNamespace are both accepted.
+ */
+export type AdapterConstructor = (new (nsp: Namespace) => Adapter) | ((nsp: Namespace) => Adapter);
 
-function createAdapter(Factory: AdapterConstructor | undefined, nsp: Namespace<any, any, any, any>): Adapter {
+function createAdapter(Factory: AdapterConstructor | undefined, nsp: Namespace): Adapter {
   if (!Factory) throw new Error("sockwave: no adapter configured (the `adapter` option is empty)");
   // Like socket.io, `new` both classes and factory functions (a returned object wins); arrow functions
   // have no prototype and cannot be constructed, so they are called.
-  if (Factory.prototype) return new (Factory as new (nsp: unknown) => Adapter)(nsp);
-  return (Factory as (nsp: unknown) => Adapter)(nsp);
+  if (Factory.prototype) return new (Factory as new (nsp: Namespace) => Adapter)(nsp);
+  return (Factory as (nsp: Namespace) => Adapter)(nsp);
 }

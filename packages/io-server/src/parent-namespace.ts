@@ -19,6 +19,7 @@ export class ParentNamespace<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // any, as socket.io 4.8's default: unknown would break untyped user code reading socket.data.
   SocketData = any,
 > extends Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> {
   private static count = 0;
@@ -29,7 +30,7 @@ export class ParentNamespace<
   }
 
   override _initAdapter(): void {
-    this.adapter = new ParentBroadcastAdapter(this as any);
+    this.adapter = new ParentBroadcastAdapter(this);
   }
 
   override emit<Ev extends EventNamesWithoutAck<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): boolean {

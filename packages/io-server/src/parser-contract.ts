@@ -38,7 +38,19 @@ export interface PacketDecoder {
   destroy(): void;
 }
 
-/** The `parser` server option. */
+/**
+ * The `parser` server option as users pass it: @sockwave/io-parser, socket.io-parser 4 and
+ * socket.io-msgpack-parser all fit. `encode` returns `unknown` because their typings differ from
+ * what they return (io-parser's include browser Blobs; socket.io-msgpack-parser declares an
+ * ArrayBuffer and returns an array); at run time every one returns an array of strings and
+ * buffers, so the server reads the option as a `Parser`.
+ */
+export interface ParserOption {
+  Encoder: new () => { encode(packet: Packet): unknown };
+  Decoder: new () => PacketDecoder;
+}
+
+/** The parser as the server uses it. */
 export interface Parser {
   Encoder: new () => PacketEncoder;
   Decoder: new () => PacketDecoder;

@@ -11,17 +11,10 @@ const debug = debugModule("sockwave:io:serve-client");
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
 
-/** The browser bundles served under the engine path. */
-export const CLIENT_FILES: ReadonlySet<string> = new Set([
-  "socket.io.js",
-  "socket.io.js.map",
-  "socket.io.min.js",
-  "socket.io.min.js.map",
-  "socket.io.esm.min.js",
-  "socket.io.esm.min.js.map",
-  "socket.io.msgpack.min.js",
-  "socket.io.msgpack.min.js.map",
-]);
+/** The browser bundles served under the engine path, each with its source map. */
+export const CLIENT_FILES: ReadonlySet<string> = new Set(
+  ["socket.io.js", "socket.io.min.js", "socket.io.esm.min.js"].flatMap((bundle) => [bundle, `${bundle}.map`]),
+);
 
 // This file sits in src/ (tests) or dist/ (published): either way one level below the package root.
 const packageRoot = join(

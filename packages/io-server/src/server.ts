@@ -12,13 +12,13 @@ import {
 import * as defaultParser from "@sockwave/io-parser";
 import debugModule from "debug";
 import type { BroadcastOperator, RemoteSocket } from "./broadcast-operator";
-import { Client } from "./client";
+import { Client, createSharedDecoder } from "./client";
 import { ConnectDeadlines } from "./connect-deadlines";
 import { applyCors, originsToCors, type CorsOptions, type CustomOrigin } from "./cors";
 import type { EngineServer, EngineSocket } from "./engine";
 import { Namespace, type AdapterConstructor, type ExtendedError, type ServerReservedEventsMap } from "./namespace";
 import { ParentNamespace } from "./parent-namespace";
-import type { PacketEncoder, Parser } from "./parser-contract";
+import type { PacketDecoder, PacketEncoder, Parser, ParserOption } from "./parser-contract";
 import { CLIENT_FILES, ClientBundles } from "./serve-client";
 import type { Socket } from "./socket";
 import {
@@ -44,6 +44,7 @@ const debug = debugModule("sockwave:io:server");
 /** Decides whether a dynamic namespace may be created: `next(err, allow)`. */
 export type ParentNspNameMatchFn = (
   name: string,
+  // any, as socket.io 4.8 types the client's auth record: unknown would break user code.
   auth: { [key: string]: any },
   fn: (err: Error | null, success: boolean) => void,
 ) => void;
@@ -62,7 +63,7 @@ export interface ServerOptions extends EngineOptions, AttachOptions {
   /** The adapter class (or factory). Default: the in-memory Adapter (SessionAwareAdapter with recovery). */
   adapter: AdapterConstructor;
   /** The parser: an object with `Encoder` and `Decoder` classes. Default @sockwave/io-parser. */
-  parser: any;
+  parser: ParserOption;
   /** How long (ms) a client may take to join a namespace before it is disconnected. Default 45000. */
   connectTimeout: number;
   /** Lets a client recover its socket id, rooms, data and missed packets after a short disconnection. */
@@ -91,6 +92,7 @@ export class Server<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // any, as socket.io 4.8's default: unknown would break untyped user code reading socket.data.
   SocketData = any,
 > extends StrictEventEmitter<
   ServerSideEvents,
@@ -105,6 +107,10 @@ export class Server<
   httpServer!: TServerInstance;
   readonly _parser: Parser;
   readonly encoder: PacketEncoder;
+  /** Whether the parser is @sockwave/io-parser, whose encoded text some hot paths write directly. */
+  readonly _defaultParser: boolean;
+  /** With @sockwave/io-parser: one decoder for every client's non-binary text packets. */
+  readonly _sharedDecoder: PacketDecoder | undefined;
   _nsps = new Map<string, Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>>();
   private readonly parentNsps = new Map<
     ParentNspNameMatchFn,
@@ -138,8 +144,10 @@ export class Server<
     this.path(opts.path || "/socket.io");
     this.connectTimeout(opts.connectTimeout || 45_000);
     this.serveClient(opts.serveClient !== false);
-    this._parser = (opts.parser as Parser | undefined) ?? (defaultParser as unknown as Parser);
+    this._parser = (opts.parser ?? defaultParser) as Parser;
     this.encoder = new this._parser.Encoder();
+    this._defaultParser = this._parser === defaultParser;
+    this._sharedDecoder = this._defaultParser ? createSharedDecoder(this._parser) : undefined;
     this.opts = opts;
     if (opts.connectionStateRecovery) {
       opts.connectionStateRecovery = {
@@ -147,9 +155,9 @@ export class Server<
         skipMiddlewares: true,
         ...opts.connectionStateRecovery,
       };
-      this.adapter(opts.adapter || (SessionAwareAdapter as unknown as AdapterConstructor));
+      this.adapter(opts.adapter || SessionAwareAdapter);
     } else {
-      this.adapter(opts.adapter || (Adapter as unknown as AdapterConstructor));
+      this.adapter(opts.adapter || Adapter);
     }
     opts.cleanupEmptyChildNamespaces = !!opts.cleanupEmptyChildNamespaces;
     this._outboundLimits = {
@@ -178,7 +186,8 @@ export class Server<
   /** Looks for a parent namespace allowing `name`, creating the child namespace if one does. */
   _checkNamespace(
     name: string,
-    auth: { [key: string]: any },
+    // any, as socket.io 4.8 types the client's auth record: unknown would break user code.
+  auth: { [key: string]: any },
     fn: (nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData> | false) => void,
   ): void {
     if (this.parentNsps.size === 0) {
@@ -331,7 +340,7 @@ export class Server<
 
   /** A new Engine.IO connection. Socket.IO v2 clients join the main namespace implicitly. */
   onconnection(conn: EngineSocket): this {
-    debug("incoming connection with id %s", conn.id);
+    if (debug.enabled) debug("incoming connection with id %s", conn.id);
     const client = new Client(this, conn);
     if (conn.protocol === 3) client.connect("/");
     return this;

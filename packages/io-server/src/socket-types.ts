@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { ParsedUrlQuery } from "node:querystring";
+import { RESERVED_EVENTS as PARSER_RESERVED_EVENTS } from "@sockwave/io-parser";
 
 /**
  * Why a socket left its namespace. The first nine are socket.io 4.8's; `outbound buffer overflow`
@@ -18,6 +19,7 @@ export type DisconnectReason =
   | "outbound buffer overflow";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the official listener signatures */
+// any, as socket.io 4.8's listener signatures: narrower types would break user listeners.
 export interface SocketReservedEventsMap {
   disconnect: (reason: DisconnectReason, description?: any) => void;
   disconnecting: (reason: DisconnectReason, description?: any) => void;
@@ -29,15 +31,11 @@ export interface EventEmitterReservedEventsMap {
   removeListener: (eventName: string | symbol, listener: (...args: any[]) => void) => void;
 }
 
-/** Event names a server may not emit to a client (the client reserves them). */
-export const RESERVED_EVENTS: ReadonlySet<string | symbol> = new Set<string | symbol>([
-  "connect",
-  "connect_error",
-  "disconnect",
-  "disconnecting",
-  "newListener",
-  "removeListener",
-]);
+/**
+ * Event names a server may not emit to a client (the client reserves them): the list io-parser
+ * refuses in incoming packets too.
+ */
+export const RESERVED_EVENTS: ReadonlySet<string | symbol> = PARSER_RESERVED_EVENTS;
 
 /** What the server knew about a client when its socket connected. */
 export interface Handshake {
@@ -49,5 +47,6 @@ export interface Handshake {
   issued: number;
   url: string;
   query: ParsedUrlQuery;
+  // any, as socket.io 4.8 types the client's auth record: unknown would break user code.
   auth: { [key: string]: any };
 }

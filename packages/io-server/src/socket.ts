@@ -28,6 +28,7 @@ const debug = debugModule("sockwave:io:socket");
 /* eslint-disable @typescript-eslint/no-explicit-any -- event arguments are whatever the client sent */
 
 /** An incoming event as packet middlewares see it: `[eventName, ...args]`. */
+// any, as socket.io 4.8's Event type: event arguments are whatever the client sent.
 export type Event = [string, ...any[]];
 
 type AnyListener = (...args: any[]) => void;
@@ -73,6 +74,7 @@ export class Socket<
   ListenEvents extends EventsMap = DefaultEventsMap,
   EmitEvents extends EventsMap = ListenEvents,
   ServerSideEvents extends EventsMap = DefaultEventsMap,
+  // any, as socket.io 4.8's default: unknown would break untyped user code reading socket.data.
   SocketData = any,
 > extends StrictEventEmitter<ListenEvents, EmitEvents, SocketReservedEventsMap> {
   /** The socket id: random, never the engine session id (v2 clients: `[nsp#]engineId`, as before). */
@@ -85,7 +87,8 @@ export class Socket<
   readonly client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>;
   private readonly pid: string | undefined;
   private readonly adapter: Adapter;
-  private readonly auth: Record<string, unknown>;
+  /** The CONNECT payload; undefined when the client sent none (`handshake.auth` is then `{}`). */
+  private readonly auth: Record<string, unknown> | undefined;
   private readonly issued: number;
   private _handshake: Handshake | undefined;
   private _data: SocketData | undefined;
@@ -98,7 +101,7 @@ export class Socket<
   constructor(
     nsp: Namespace<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
     client: Client<ListenEvents, EmitEvents, ServerSideEvents, SocketData>,
-    auth: Record<string, unknown>,
+    auth: Record<string, unknown> | undefined,
     previousSession?: Session,
   ) {
     super();
@@ -162,7 +165,7 @@ export class Socket<
       issued: this.issued,
       url: request?.url as string,
       query: request?._query ?? queryOf(request?.url),
-      auth: this.auth,
+      auth: this.auth ?? {},
     };
   }
 
@@ -279,13 +282,22 @@ export class Socket<
 
   /** Called by the namespace once the middlewares accepted the socket. */
   _onconnect(): void {
-    debug("socket %s connected to %s", this.id, this.nsp.name);
+    const id = this.id;
+    const nsp = this.nsp;
+    if (debug.enabled) debug("socket %s connected to %s", id, nsp.name);
     this.connected = true;
-    void this.join(this.id);
-    if (this.conn.protocol === 3) {
+    void this.adapter.addAll(id, new Set([id]));
+    const client = this.client;
+    if (client.conn.protocol === 3) {
       this.packet({ type: PacketType.CONNECT });
+    } else if (nsp.server._defaultParser && !this.recovered && client.conn.readyState === "open") {
+      // The default encoder's text, written directly: our ids are base64url and need no JSON escaping
+      // (a restored session's ids come from the adapter and take the general path).
+      const pid = this.pid;
+      const payload = pid === undefined ? `${id}"}` : `${id}","pid":"${pid}"}`;
+      client._writeEncoded([nsp._connectPrefix + payload], COMPRESSED);
     } else {
-      this.packet({ type: PacketType.CONNECT, data: this.pid ? { sid: this.id, pid: this.pid } : { sid: this.id } });
+      this.packet({ type: PacketType.CONNECT, data: this.pid ? { sid: id, pid: this.pid } : { sid: id } });
     }
   }
 
@@ -357,7 +369,7 @@ export class Socket<
   /** Leaves the namespace: `disconnecting` (rooms still readable), cleanup, then `disconnect`. */
   _onclose(reason: DisconnectReason, description?: unknown): this | undefined {
     if (!this.connected) return this;
-    debug("closing socket %s - reason %s", this.id, reason);
+    if (debug.enabled) debug("closing socket %s - reason %s", this.id, reason);
     this.emitReserved("disconnecting", reason, description);
     if (this.nsp.server.opts.connectionStateRecovery && RECOVERABLE_DISCONNECT_REASONS.has(reason)) {
       debug("connection state recovery is enabled for sid %s", this.id);

@@ -186,6 +186,29 @@ describe("events and acknowledgements", () => {
     expect(await client.receive()).toEqual(['461-7[{"_placeholder":true,"num":0}]', "bBAU="]);
   });
 
+  test("one connection in two namespaces: packets reach the right socket; leaving one keeps the other", async () => {
+    const { port, io } = await setup();
+    const mainConnection = once(io, "connection") as Promise<[Socket]>;
+    const chatConnection = once(io.of("/chat"), "connection") as Promise<[Socket]>;
+    const client = await RawPollingClient.open(port);
+    await client.connect("/");
+    await client.connect("/chat");
+    const [[main], [chat]] = await Promise.all([mainConnection, chatConnection]);
+    expect(main.client).toBe(chat.client);
+    const toChat = nextEvent(chat, "msg");
+    await client.send('42/chat,["msg","c"]');
+    expect(await toChat).toEqual(["c"]);
+    const chatDisconnect = nextEvent(chat, "disconnect");
+    await client.send("41/chat,");
+    expect(await chatDisconnect).toEqual(["client namespace disconnect", undefined]);
+    expect(main.connected).toBe(true);
+    const toMain = nextEvent(main, "msg");
+    await client.send('42["msg","m"]');
+    expect(await toMain).toEqual(["m"]);
+    main.emit("msg", "back");
+    expect(await client.receive()).toEqual(['42["msg","back"]']);
+  });
+
   test("a DISCONNECT packet disconnects the socket with 'client namespace disconnect'", async () => {
     const { port, io } = await setup();
     const { client, socket } = await connected(port, io);

@@ -1,5 +1,7 @@
 import { expectTypeOf, test } from "vitest";
-import { Server, type DisconnectReason, type RemoteSocket, type Socket } from "@sockwave/io-server";
+import { Adapter, type AdapterNamespace } from "@sockwave/io-adapter";
+import * as ioParser from "@sockwave/io-parser";
+import { Namespace, Server, type DisconnectReason, type RemoteSocket, type Socket } from "@sockwave/io-server";
 
 interface ClientToServer {
   hello: (name: string) => void;
@@ -94,4 +96,13 @@ test("without type parameters everything is allowed", () => {
   });
   io.emit("any", 1, 2, 3);
   io.of("/admin").to("room").emit("x");
+});
+
+test("the parser and adapter options are typed and accept the usual values", () => {
+  new Server({ parser: ioParser });
+  new Server({ adapter: Adapter });
+  new Server({ adapter: (nsp: AdapterNamespace) => new Adapter(nsp) });
+  new Server({ adapter: (nsp: Namespace) => new Adapter(nsp) });
+  // @ts-expect-error a parser needs an Encoder and a Decoder
+  new Server({ parser: { Encoder: class {} } });
 });
