@@ -1,23 +1,10 @@
-import { PacketType, type Packet } from "@sockwave/io-parser";
+import { PacketType, RESERVED_EVENTS, type Packet } from "@sockwave/io-parser";
 
 /**
  * More arguments than this in one EVENT or ACK cannot be spread into a listener call
  * (engines throw RangeError around 65k-120k); a server sending that many is broken or hostile.
  */
 export const MAX_ARGUMENTS = 10_000;
-
-/**
- * Event names only the client itself emits: the application may not emit them, and a server sending them
- * would corrupt the socket's state.
- */
-export const RESERVED_EVENT_NAMES: readonly unknown[] = [
-  "connect",
-  "connect_error",
-  "disconnect",
-  "disconnecting",
-  "newListener",
-  "removeListener",
-];
 
 /**
  * Checks a decoded packet before any socket sees it. socket.io-parser validates payloads already,
@@ -37,7 +24,7 @@ export function findPacketProblem(packet: Partial<Packet> | null | undefined): s
     const name: unknown = data[0];
     if (typeof name === "number") return undefined;
     if (typeof name !== "string") return "event name not a string or number";
-    if (RESERVED_EVENT_NAMES.includes(name)) return `reserved event "${name}"`;
+    if (RESERVED_EVENTS.has(name)) return `reserved event "${name}"`;
     return undefined;
   }
   return type === PacketType.CONNECT || type === PacketType.DISCONNECT || type === PacketType.CONNECT_ERROR

@@ -6,9 +6,8 @@ import {
   type EventParams,
   type EventsMap,
 } from "@sockwave/engine-client";
-import { PacketType, type Packet } from "@sockwave/io-parser";
+import { PacketType, RESERVED_EVENTS, type Packet } from "@sockwave/io-parser";
 import type { Manager } from "./manager";
-import { RESERVED_EVENT_NAMES } from "./packet-guard";
 import { subscribe } from "./subscribe";
 import type { AllButLast, DecorateAcknowledgements, FirstArg, Last } from "./typed-events";
 
@@ -157,7 +156,7 @@ export class Socket<
    * Emits while disconnected are buffered (dropped with `volatile`).
    */
   override emit<Ev extends EventNames<EmitEvents>>(ev: Ev, ...args: EventParams<EmitEvents, Ev>): this {
-    if (RESERVED_EVENT_NAMES.includes(ev)) {
+    if ((RESERVED_EVENTS as ReadonlySet<unknown>).has(ev)) {
       throw new Error(`"${String(ev)}" is a reserved event name and cannot be emitted`);
     }
     const data: unknown[] = [ev, ...args];

@@ -17,14 +17,17 @@ function built(name: string): string {
 
 /** gzip -9 of the official socket.io-client 4.8.4 dist/socket.io.min.js */
 const OFFICIAL_MIN_GZIP = 14_800;
+/**
+ * The project's target is 0.85x (12,580 bytes). The bundle compiles engine-client from source and measures
+ * 12,640 to 12,800 bytes (zlib level 9) while engine-client changes; this guards 0.875x until engine-client and
+ * engine-parser shrink (see README, "Browser bundles").
+ */
+const MAX_MIN_GZIP = 12_950;
 
 describe("browser bundles", () => {
-  // The project's target is 0.85x (12,580 bytes). io-client's own code is about 3.5 KB of it; with the
-  // browser builds of engine-client, io-parser and engine-parser as they are, the bundle is ~14,000 bytes,
-  // so this guards against growth at 1.0x until the dependencies shrink (see README, "Bundle size").
-  it("keeps socket.io.min.js no larger than the official bundle at gzip -9", () => {
+  it(`keeps socket.io.min.js at most ${MAX_MIN_GZIP} bytes at gzip -9 (0.875x the official ${OFFICIAL_MIN_GZIP})`, () => {
     const size = gzipSync(built("socket.io.min.js"), { level: 9 }).length;
-    expect(size).toBeLessThanOrEqual(OFFICIAL_MIN_GZIP);
+    expect(size).toBeLessThanOrEqual(MAX_MIN_GZIP);
   });
 
   it.each(["socket.io.js", "socket.io.min.js"])("%s defines the global io with the socket.io-client API", (file) => {

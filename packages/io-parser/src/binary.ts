@@ -1,17 +1,11 @@
 import type { BinaryData } from "./packet";
 
-// Looked up once: Blob and File exist in browsers and Node 18+, but not in every runtime.
+// Looked up once: Blob exists in browsers and Node 18+, but not in every runtime.
 const BlobConstructor: typeof Blob | undefined = typeof Blob === "function" ? Blob : undefined;
-const FileConstructor: typeof File | undefined = typeof File === "function" ? File : undefined;
 
-/** Buffer, ArrayBuffer, any typed array or DataView, Blob, File. */
+/** Buffer, ArrayBuffer, any typed array or DataView, Blob (File is a Blob). */
 export function isBinary(value: unknown): value is BinaryData {
-  return (
-    value instanceof ArrayBuffer ||
-    ArrayBuffer.isView(value) ||
-    (BlobConstructor !== undefined && value instanceof BlobConstructor) ||
-    (FileConstructor !== undefined && value instanceof FileConstructor)
-  );
+  return value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (BlobConstructor !== undefined && value instanceof BlobConstructor);
 }
 
 interface WithToJSON {
@@ -22,7 +16,7 @@ function hasToJSON(value: object): value is WithToJSON {
   return typeof (value as { toJSON?: unknown }).toJSON === "function";
 }
 
-const hasOwn = Object.prototype.hasOwnProperty;
+export const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Whether `value` holds binary data anywhere JSON serialisation would reach it. Follows the

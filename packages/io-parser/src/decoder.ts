@@ -1,7 +1,9 @@
 import { isBinary } from "./binary";
-import { emitOne, TypedEmitter } from "./emitter";
+import { emitOne } from "./emit-one";
+import { TypedEmitter } from "./emitter";
 import { DecodeError } from "./errors";
 import {
+  PACKET_TYPE_NAMES,
   PacketType,
   type AckPacket,
   type Base64Attachment,
@@ -39,8 +41,6 @@ const NINE = 57;
 const DASH = 45;
 const SLASH = 47;
 
-const TYPE_NAMES = ["CONNECT", "DISCONNECT", "EVENT", "ACK", "CONNECT_ERROR", "BINARY_EVENT", "BINARY_ACK"];
-
 function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
@@ -60,7 +60,7 @@ function isBase64Attachment(chunk: unknown): chunk is Base64Attachment {
 }
 
 function invalid(type: number, reason: string): DecodeError {
-  return new DecodeError(`invalid ${TYPE_NAMES[type]} packet: ${reason}`);
+  return new DecodeError(`invalid ${PACKET_TYPE_NAMES[type]} packet: ${reason}`);
 }
 
 /**

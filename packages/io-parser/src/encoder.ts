@@ -1,5 +1,5 @@
 import { arrayHasBinary, hasBinary, replaceBinaries } from "./binary";
-import { PacketType, type BinaryData, type Packet } from "./packet";
+import { PACKET_TYPE_NAMES, PacketType, type BinaryData, type Packet } from "./packet";
 import { stringifyPlain } from "./plain-json";
 
 /** A JSON.stringify replacer. */
@@ -36,7 +36,7 @@ export class Encoder {
       } catch (error) {
         // The scan recurses like JSON.stringify; say why rather than "Maximum call stack size exceeded".
         if (error instanceof RangeError) {
-          throw new TypeError(`cannot encode the ${PacketType[type]} packet: its data is circular or nested too deeply`);
+          throw new TypeError(`cannot encode the ${PACKET_TYPE_NAMES[type]} packet: its data is circular or nested too deeply`);
         }
         throw error;
       }

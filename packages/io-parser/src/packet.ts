@@ -12,6 +12,17 @@ export enum PacketType {
   BINARY_ACK = 6,
 }
 
+/** The name of each packet type, by number, for error messages. */
+export const PACKET_TYPE_NAMES: readonly string[] = [
+  "CONNECT",
+  "DISCONNECT",
+  "EVENT",
+  "ACK",
+  "CONNECT_ERROR",
+  "BINARY_EVENT",
+  "BINARY_ACK",
+];
+
 /** Binary values the encoder detects and sends as separate attachments. */
 export type BinaryData = ArrayBuffer | ArrayBufferView | Blob;
 

@@ -1,4 +1,4 @@
-import { isBinary } from "./binary";
+import { hasOwn, isBinary } from "./binary";
 import { DecodeError } from "./errors";
 import type { AckPacket, EventPacket } from "./packet";
 
@@ -8,8 +8,6 @@ interface PlaceholderSlot {
   key: string | number;
   num: number;
 }
-
-const hasOwn = Object.prototype.hasOwnProperty;
 
 /**
  * Finds every `{"_placeholder":true,"num":n}` in a decoded payload and checks `n` against the
