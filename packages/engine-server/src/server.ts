@@ -431,9 +431,19 @@ export class Server extends EventEmitter {
       return this.onIdFailure(req, closeConnection, error);
     }
     if (isPromiseLike(id)) {
+      // While an async id is pending, a WebSocket has no transport listening yet: an invalid frame
+      // from the client would be an 'error' event with no listener, which crashes the process.
+      const websocket = req.websocket;
+      websocket?.on("error", ignoreUpgradeError);
       id.then(
-        (resolved) => this.openSession(String(resolved), transportName, req, protocol, closeConnection),
-        (error: unknown) => this.onIdFailure(req, closeConnection, error),
+        (resolved) => {
+          websocket?.removeListener("error", ignoreUpgradeError);
+          this.openSession(String(resolved), transportName, req, protocol, closeConnection);
+        },
+        (error: unknown) => {
+          websocket?.removeListener("error", ignoreUpgradeError);
+          this.onIdFailure(req, closeConnection, error);
+        },
       );
     } else {
       this.openSession(String(id), transportName, req, protocol, closeConnection);

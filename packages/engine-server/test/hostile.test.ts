@@ -41,6 +41,25 @@ async function expectHealthy(): Promise<void> {
 }
 
 describe("hostile input", () => {
+  it("survives an invalid websocket frame sent while an async generateId is pending", async () => {
+    server = await startServer({ transports: ["websocket"] });
+    let pending = 0;
+    server.engine.generateId = () => {
+      pending++;
+      return new Promise<string>((resolve) => setTimeout(() => resolve(`async-id-${pending}`), 100));
+    };
+    const handshake =
+      "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+    // an unmasked client frame is a protocol error in ws, raised before any transport listens
+    const unmasked = Buffer.from([0x81, 0x05, ...Buffer.from("4oops")]);
+    const answer = await rawExchange(server.port, Buffer.concat([Buffer.from(handshake), unmasked]));
+    expect(answer).toMatch(/^HTTP\/1\.1 101 /);
+    expect(pending).toBe(1);
+    server.engine.generateId = () => "healthy-after-bad-frame";
+    await expectHealthy();
+  });
+
   it("survives connections reset at every step of a websocket handshake and upgrade", async () => {
     server = await startServer();
     const { sid } = await pollingHandshake(server.port);
