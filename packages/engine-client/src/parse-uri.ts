@@ -28,37 +28,30 @@ const SCHEME = /^(https?|wss?):\/\//;
  */
 export function parse(uri: string): ParsedUri {
   if (uri.length > MAX_URI_LENGTH) {
-    throw new Error(`URI too long: ${uri.length} characters (at most ${MAX_URI_LENGTH})`);
+    throw new Error(`URI too long (over ${MAX_URI_LENGTH} characters)`);
   }
-  let rest = uri;
-  const scheme = SCHEME.exec(rest);
+  const scheme = SCHEME.exec(uri);
   const protocol = scheme ? scheme[1]! : "";
-  if (scheme) rest = rest.slice(scheme[0].length);
 
-  const [beforeAnchor, anchor] = splitOnce(rest, "#");
+  const [beforeAnchor, anchor] = splitOnce(scheme ? uri.slice(scheme[0].length) : uri, "#");
   const [beforeQuery, query] = splitOnce(beforeAnchor, "?");
   const slash = beforeQuery.indexOf("/");
   const authority = slash === -1 ? beforeQuery : beforeQuery.slice(0, slash);
-  const path = slash === -1 ? "" : beforeQuery.slice(slash);
+  const path = beforeQuery.slice(authority.length);
 
+  // The user info ends at the last `@` (none: -1, so the slices give "" and the whole authority).
   const at = authority.lastIndexOf("@");
-  const userInfo = at === -1 ? "" : authority.slice(0, at);
-  const hostAndPort = at === -1 ? authority : authority.slice(at + 1);
+  const userInfo = authority.slice(0, Math.max(at, 0));
+  const hostAndPort = authority.slice(at + 1);
   const [user, password] = splitOnce(userInfo, ":");
 
-  let host: string;
-  let port = "";
-  let ipv6uri = false;
-  if (hostAndPort.startsWith("[") && hostAndPort.includes("]")) {
-    const close = hostAndPort.indexOf("]");
-    host = hostAndPort.slice(1, close);
-    port = portOf(hostAndPort.slice(close + 1));
-    ipv6uri = true;
-  } else {
-    const colon = hostAndPort.indexOf(":");
-    host = colon === -1 ? hostAndPort : hostAndPort.slice(0, colon);
-    port = colon === -1 ? "" : portOf(hostAndPort.slice(colon));
-  }
+  // `[::1]:80` or `host:80`: the host ends after the `]` or at the `:`, the port text follows.
+  const ipv6uri = hostAndPort.startsWith("[") && hostAndPort.includes("]");
+  const brackets = ipv6uri ? 1 : 0;
+  let hostEnd = ipv6uri ? hostAndPort.indexOf("]") + 1 : hostAndPort.indexOf(":");
+  if (hostEnd === -1) hostEnd = hostAndPort.length;
+  const host = hostAndPort.slice(brackets, hostEnd - brackets);
+  const port = portOf(hostAndPort.slice(hostEnd));
 
   const lastSlash = path.lastIndexOf("/");
   const lastSegment = path.slice(lastSlash + 1);
@@ -103,9 +96,8 @@ function portOf(text: string): string {
 function queryKeyOf(query: string): Record<string, string> {
   const keys: Record<string, string> = {};
   for (const pair of query.split("&")) {
-    const equals = pair.indexOf("=");
-    const key = equals === -1 ? pair : pair.slice(0, equals);
-    if (key) keys[key] = equals === -1 ? "" : pair.slice(equals + 1);
+    const [key, value] = splitOnce(pair, "=");
+    if (key) keys[key] = value;
   }
   return keys;
 }

@@ -98,16 +98,11 @@ export function withDefaults(opts: SocketOptions, query: Record<string, QueryVal
     perMessageDeflate: { threshold: 1024 },
     transportOptions: {},
     closeOnBeforeunload: false,
-    ...definedOnly(opts),
+    // `{ path: undefined }` means "the default", not "no path".
+    ...Object.fromEntries(Object.entries(opts).filter(([, value]) => value !== undefined)),
     query,
   };
   resolved.path = resolved.path.replace(/\/$/, "") + (resolved.addTrailingSlash ? "/" : "");
   return resolved;
 }
 
-/** `{ path: undefined }` means "the default", not "no path". */
-function definedOnly(opts: SocketOptions): SocketOptions {
-  const defined: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(opts)) if (value !== undefined) defined[key] = value;
-  return defined as SocketOptions;
-}

@@ -5,6 +5,8 @@ import type { Transport } from "./transport";
 
 const debug = debugModule("sockwave:engine-client:socket");
 
+type UntypedOn = (event: string, listener: (...args: never[]) => void) => unknown;
+
 /**
  * A socket that opens with the first transport (polling by default) and then probes the server's upgrades
  * (`2probe` / `3probe`), switching once the old transport has paused with nothing in flight.
@@ -14,11 +16,11 @@ export class SocketWithUpgrade extends SocketWithoutUpgrade {
     super.onOpen();
     if (this.readyState === "open" && this.opts.upgrade) {
       debug("starting upgrade probes");
-      for (const name of this.upgrades) this.probe(name);
+      for (const name of this.upgrades) this._probe(name);
     }
   }
 
-  private probe(name: string): void {
+  private _probe(name: string): void {
     debug('probing transport "%s"', name);
     let transport: Transport | undefined = this.createTransport(name);
     let failed = false;
@@ -31,7 +33,7 @@ export class SocketWithUpgrade extends SocketWithoutUpgrade {
       transport.once("packet", (packet: Packet) => {
         if (failed || !transport) return;
         if (packet.type !== "pong" || packet.data !== "probe") {
-          fail(`unexpected answer to the probe: a "${packet.type}" packet`);
+          fail(`answered with a "${packet.type}" packet`);
           return;
         }
         debug('probe transport "%s" pong', name);
@@ -84,19 +86,19 @@ export class SocketWithUpgrade extends SocketWithoutUpgrade {
       }
     };
 
+    // Every listener of the probe, registered once and removed together.
+    type Registration = [{ once: UntypedOn; off: UntypedOn }, string, (...args: never[]) => void];
+    const registrations = [
+      [transport, "open", onTransportOpen],
+      [transport, "error", onTransportError],
+      [transport, "close", onTransportClose],
+      [this, "close", onSocketClose],
+      [this, "upgrading", onUpgrading],
+    ] as unknown as Registration[];
     const cleanup = (): void => {
-      transport?.off("open", onTransportOpen);
-      transport?.off("error", onTransportError);
-      transport?.off("close", onTransportClose);
-      this.off("close", onSocketClose);
-      this.off("upgrading", onUpgrading);
+      for (const [target, event, listener] of registrations) target.off(event, listener);
     };
-
-    transport.once("open", onTransportOpen);
-    transport.once("error", onTransportError);
-    transport.once("close", onTransportClose);
-    this.once("close", onSocketClose);
-    this.once("upgrading", onUpgrading);
+    for (const [target, event, listener] of registrations) target.once(event, listener);
     transport.open();
   }
 }

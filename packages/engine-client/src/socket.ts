@@ -44,7 +44,8 @@ export interface WriteOptions {
   compress?: boolean;
 }
 
-const hasEventListeners = typeof addEventListener === "function" && typeof removeEventListener === "function";
+// As in engine.io-client, a global addEventListener means a window or worker scope (with removeEventListener).
+const hasEventListeners = typeof addEventListener === "function";
 
 // One window `offline` listener for all sockets, installed on first need.
 const offlineListeners = new Set<() => void>();
@@ -82,19 +83,19 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
   protected setTimeoutFn!: typeof setTimeout;
   protected clearTimeoutFn!: typeof clearTimeout;
 
-  private readonly transportsByName: Record<string, TransportCtor>;
+  private readonly _transportsByName: Record<string, TransportCtor>;
   private readonly secure: boolean;
   private readonly hostname: string;
   private readonly port: string;
-  private prevBufferLen = 0;
+  private _prevBufferLen = 0;
   private pingInterval = -1;
   private pingTimeout = -1;
-  private maxPayload = 0;
-  private pingTimeoutTimer: ReturnType<typeof setTimeout> | undefined;
+  private _maxPayload = 0;
+  private _pingTimeoutTimer: ReturnType<typeof setTimeout> | undefined;
   /** Wall-clock deadline for the next ping: timers can be throttled or delayed, the clock cannot. */
-  private pingTimeoutTime = Infinity;
-  private beforeunloadListener: (() => void) | undefined;
-  private offlineListener: (() => void) | undefined;
+  private _pingTimeoutTime = Infinity;
+  private _beforeunloadListener: (() => void) | undefined;
+  private _offlineListener: (() => void) | undefined;
 
   constructor();
   constructor(uri: string, opts?: SocketOptions);
@@ -107,7 +108,7 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     if (typeof uriOrOpts === "string" && uriOrOpts.length > 0) {
       const uri = parse(uriOrOpts);
       opts.hostname = uri.host;
-      opts.secure = uri.protocol === "https" || uri.protocol === "wss";
+      opts.secure = /^(https|wss)$/.test(uri.protocol);
       opts.port = uri.port;
       if (uri.query) opts.query = uri.query;
     } else if (opts.host) {
@@ -122,20 +123,18 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     this.port = String(opts.port || page?.port || (this.secure ? "443" : "80"));
 
     if (opts.transportImplementations && opts.transports) {
-      throw new Error("specify either 'transports' or 'transportImplementations', not both");
+      throw new Error("give either transports or transportImplementations");
     }
     const implementations = opts.transportImplementations ?? opts.transports ?? [];
     this.transports = [];
-    this.transportsByName = Object.create(null) as Record<string, TransportCtor>;
+    this._transportsByName = Object.create(null) as Record<string, TransportCtor>;
     for (const implementation of implementations) {
       if (typeof implementation !== "function") {
-        throw new TypeError(
-          "SocketWithoutUpgrade takes transport classes (transports: [WebSocket]); use Socket for transport names",
-        );
+        throw new TypeError("transport classes expected; use Socket for transport names");
       }
       const name = (implementation.prototype as Transport).name;
       this.transports.push(name);
-      this.transportsByName[name] = implementation;
+      this._transportsByName[name] = implementation;
     }
 
     this.opts = withDefaults(opts, normalizeQuery(opts.query));
@@ -143,20 +142,20 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     if (hasEventListeners) {
       if (this.opts.closeOnBeforeunload) {
         // Closing silently lets the server see a clean transport close instead of a page-load error.
-        this.beforeunloadListener = () => {
+        this._beforeunloadListener = () => {
           if (this.transport) {
             this.transport.removeAllListeners();
             this.transport.close();
           }
         };
-        addEventListener("beforeunload", this.beforeunloadListener, false);
+        addEventListener("beforeunload", this._beforeunloadListener, false);
       }
       if (this.hostname !== "localhost") {
-        this.offlineListener = () => this.onClose("transport close", { description: "network connection lost" });
-        onOffline(this.offlineListener);
+        this._offlineListener = () => this._onClose("transport close", { description: "network connection lost" });
+        onOffline(this._offlineListener);
       }
     }
-    this.open();
+    this._open();
   }
 
   /** Creates a transport of this socket by name, with the socket's options and session id. */
@@ -179,11 +178,11 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
       query,
       socket: this,
     };
-    const Ctor = this.transportsByName[name]!;
+    const Ctor = this._transportsByName[name]!;
     return new Ctor(opts);
   }
 
-  private open(): void {
+  private _open(): void {
     if (this.transports.length === 0) {
       // Emitted later so the caller can attach an error listener first.
       this.setTimeoutFn(() => this.emitReserved("error", "No transports available"), 0);
@@ -205,10 +204,10 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     if (this.transport) this.transport.removeAllListeners();
     this.transport = transport;
     transport
-      .on("drain", () => this.onDrain())
-      .on("packet", (packet) => this.onPacket(packet))
-      .on("error", (err) => this.onError(err))
-      .on("close", (details) => this.onClose("transport close", details));
+      .on("drain", () => this._onDrain())
+      .on("packet", (packet) => this._onPacket(packet))
+      .on("error", (err) => this._onError(err))
+      .on("close", (details) => this._onClose("transport close", details));
   }
 
   protected onOpen(): void {
@@ -219,13 +218,13 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     this.flush();
   }
 
-  private onPacket(packet: Packet): void {
-    if (this.readyState !== "opening" && this.readyState !== "open" && this.readyState !== "closing") {
+  private _onPacket(packet: Packet): void {
+    if (!this.readyState || this.readyState === "closed") {
       debug('packet received with socket readyState "%s"', this.readyState);
       return;
     }
     if (this.id === null && packet.type !== "open" && packet.type !== "noop" && packet.type !== "error") {
-      this.onError(new Error(`invalid handshake: expected an open packet, got a "${packet.type}" packet`));
+      this._onError(new Error(`invalid handshake: expected an open packet, got a "${packet.type}" packet`));
       return;
     }
     debug('socket receive: type "%s"', packet.type);
@@ -233,19 +232,26 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     // Any packet proves the server is alive.
     this.emitReserved("heartbeat");
     switch (packet.type) {
-      case "open":
-        this.onHandshakePacket(packet.data);
+      case "open": {
+        if (this.id !== null) {
+          debug("ignoring a second open packet");
+          break;
+        }
+        const handshake = parseHandshake(packet.data);
+        if (typeof handshake === "string") this._onError(new Error(`invalid handshake: ${handshake}`));
+        else this.onHandshake(handshake);
         break;
+      }
       case "ping":
-        this.resetPingTimeout();
-        this.sendPacket("pong");
+        this._resetPingTimeout();
+        this._sendPacket("pong");
         this.emitReserved("ping");
         this.emitReserved("pong");
         break;
       case "error": {
-        const err = new Error("server error: received a packet that is not valid Engine.IO") as Error & { code?: unknown };
+        const err = new Error("server error") as Error & { code?: unknown };
         err.code = packet.data;
-        this.onError(err);
+        this._onError(err);
         break;
       }
       case "message":
@@ -255,19 +261,6 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     }
   }
 
-  private onHandshakePacket(data: RawData | undefined): void {
-    if (this.id !== null) {
-      debug("ignoring a second open packet");
-      return;
-    }
-    const handshake = parseHandshake(data);
-    if (typeof handshake === "string") {
-      this.onError(new Error(`invalid handshake: ${handshake}`));
-      return;
-    }
-    this.onHandshake(handshake);
-  }
-
   protected onHandshake(data: HandshakeData): void {
     this.emitReserved("handshake", data);
     this.id = data.sid;
@@ -275,28 +268,29 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     this.upgrades = data.upgrades.filter((name) => this.transports.includes(name));
     this.pingInterval = data.pingInterval;
     this.pingTimeout = data.pingTimeout;
-    this.maxPayload = data.maxPayload;
+    this._maxPayload = data.maxPayload;
     this.onOpen();
     if (this.readyState === "closed") return;
-    this.resetPingTimeout();
+    this._resetPingTimeout();
   }
 
-  private resetPingTimeout(): void {
-    this.clearTimeoutFn(this.pingTimeoutTimer);
+  private _resetPingTimeout(): void {
+    this.clearTimeoutFn(this._pingTimeoutTimer);
     const delay = this.pingInterval + this.pingTimeout;
-    this.pingTimeoutTime = Date.now() + delay;
-    this.armPingTimer(delay);
+    this._pingTimeoutTime = Date.now() + delay;
+    this._armPingTimer(delay);
   }
 
-  private armPingTimer(delay: number): void {
+  private _armPingTimer(delay: number): void {
     const timer = this.setTimeoutFn(() => {
       // A timer may fire early (clamped delay, adjusted clock): trust the wall clock.
-      const remaining = this.pingTimeoutTime - Date.now();
-      if (remaining > 0) this.armPingTimer(remaining);
-      else this.onClose("ping timeout");
+      const remaining = this._pingTimeoutTime - Date.now();
+      if (remaining > 0) this._armPingTimer(remaining);
+      else this._onClose("ping timeout");
     }, Math.min(delay, MAX_TIMER_DELAY));
-    if (this.opts.autoUnref && typeof timer === "object" && typeof timer.unref === "function") timer.unref();
-    this.pingTimeoutTimer = timer;
+    // Node timers are objects with unref; browser timers are numbers.
+    if (this.opts.autoUnref) (timer as { unref?: () => void }).unref?.();
+    this._pingTimeoutTimer = timer;
   }
 
   /**
@@ -304,19 +298,19 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
    * not fired yet; if so the socket closes with "ping timeout" right after. io-client checks this before a send.
    */
   _hasPingExpired(): boolean {
-    if (!this.pingTimeoutTime) return true;
-    const expired = Date.now() > this.pingTimeoutTime;
+    if (!this._pingTimeoutTime) return true;
+    const expired = Date.now() > this._pingTimeoutTime;
     if (expired) {
       debug("throttled timer detected, scheduling connection close");
-      this.pingTimeoutTime = 0;
-      nextTick(() => this.onClose("ping timeout"), this.setTimeoutFn);
+      this._pingTimeoutTime = 0;
+      nextTick(() => this._onClose("ping timeout"), this.setTimeoutFn);
     }
     return expired;
   }
 
-  private onDrain(): void {
-    this.writeBuffer.splice(0, this.prevBufferLen);
-    this.prevBufferLen = 0;
+  private _onDrain(): void {
+    this.writeBuffer.splice(0, this._prevBufferLen);
+    this._prevBufferLen = 0;
     if (this.writeBuffer.length === 0) this.emitReserved("drain");
     else this.flush();
   }
@@ -325,21 +319,22 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
   protected flush(): void {
     // No transport at all when none was available: the packets stay buffered.
     if (this.readyState !== "closed" && this.transport?.writable && !this.upgrading && this.writeBuffer.length > 0) {
-      const packets = this.writablePackets();
+      const packets = this._writablePackets();
       debug("flushing %d packets in socket", packets.length);
       this.transport.send(packets);
-      this.prevBufferLen = packets.length;
+      this._prevBufferLen = packets.length;
       this.emitReserved("flush");
     }
   }
 
   /** The longest prefix of the buffer whose polling payload fits the server's maxPayload (at least one packet). */
-  private writablePackets(): Packet[] {
-    if (!this.maxPayload || this.transport.name !== "polling" || this.writeBuffer.length < 2) return this.writeBuffer;
-    let payloadSize = 0;
+  private _writablePackets(): Packet[] {
+    if (!this._maxPayload || this.transport.name !== "polling" || this.writeBuffer.length < 2) return this.writeBuffer;
+    // Packets are separated by one byte: the first has none.
+    let payloadSize = -1;
     for (let i = 0; i < this.writeBuffer.length; i++) {
-      payloadSize += (i > 0 ? 1 : 0) + encodedLength(this.writeBuffer[i]!);
-      if (i > 0 && payloadSize > this.maxPayload) {
+      payloadSize += 1 + encodedLength(this.writeBuffer[i]!);
+      if (i > 0 && payloadSize > this._maxPayload) {
         debug("only send %d out of %d packets", i, this.writeBuffer.length);
         return this.writeBuffer.slice(0, i);
       }
@@ -351,18 +346,18 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
   write(msg: RawData, options?: WriteOptions, fn?: () => void): this;
   write(msg: RawData, fn?: () => void): this;
   write(msg: RawData, options?: WriteOptions | (() => void), fn?: () => void): this {
-    this.sendPacket("message", msg, options, fn);
+    this._sendPacket("message", msg, options, fn);
     return this;
   }
 
   send(msg: RawData, options?: WriteOptions, fn?: () => void): this;
   send(msg: RawData, fn?: () => void): this;
   send(msg: RawData, options?: WriteOptions | (() => void), fn?: () => void): this {
-    this.sendPacket("message", msg, options, fn);
+    this._sendPacket("message", msg, options, fn);
     return this;
   }
 
-  private sendPacket(type: PacketType, data?: RawData, options?: WriteOptions | (() => void), fn?: () => void): void {
+  private _sendPacket(type: PacketType, data?: RawData, options?: WriteOptions | (() => void), fn?: () => void): void {
     if (typeof options === "function") {
       fn = options;
       options = undefined;
@@ -378,11 +373,8 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
 
   /** Closes the connection once the buffered packets are sent (and a running upgrade has settled). */
   close(): this {
-    const close = (): void => {
-      this.onClose("forced close");
-      debug("socket closing - telling transport to close");
-      this.transport.close();
-    };
+    // _onClose closes the transport too.
+    const close = (): void => this._onClose("forced close");
     const cleanupAndClose = (): void => {
       this.off("upgrade", cleanupAndClose);
       this.off("upgradeError", cleanupAndClose);
@@ -405,35 +397,35 @@ export class SocketWithoutUpgrade extends Emitter<Record<never, never>, Record<n
     return this;
   }
 
-  private onError(err: Error | string): void {
+  private _onError(err: Error | string): void {
     debug("socket error %j", err);
     SocketWithoutUpgrade.priorWebsocketSuccess = false;
     if (this.opts.tryAllTransports && this.transports.length > 1 && this.readyState === "opening") {
       debug("trying next transport");
       this.transports.shift();
-      this.open();
+      this._open();
       return;
     }
     this.emitReserved("error", err);
-    this.onClose("transport error", typeof err === "string" ? new Error(err) : err);
+    this._onClose("transport error", typeof err === "string" ? new Error(err) : err);
   }
 
   /** Ends the connection with `reason` ("transport close", "transport error", "ping timeout", "forced close"). */
-  protected onClose(reason: string, description?: CloseDetails | Error): void {
-    if (this.readyState !== "opening" && this.readyState !== "open" && this.readyState !== "closing") return;
+  protected _onClose(reason: string, description?: CloseDetails | Error): void {
+    if (!this.readyState || this.readyState === "closed") return;
     debug('socket close with reason: "%s"', reason);
-    this.clearTimeoutFn(this.pingTimeoutTimer);
+    this.clearTimeoutFn(this._pingTimeoutTimer);
     // The transport's own close event would report this close a second time.
     this.transport.removeAllListeners("close");
     this.transport.close();
     this.transport.removeAllListeners();
-    if (this.beforeunloadListener) removeEventListener("beforeunload", this.beforeunloadListener, false);
-    if (this.offlineListener) offlineListeners.delete(this.offlineListener);
+    if (this._beforeunloadListener) removeEventListener("beforeunload", this._beforeunloadListener, false);
+    if (this._offlineListener) offlineListeners.delete(this._offlineListener);
     this.readyState = "closed";
     this.id = null;
     this.emitReserved("close", reason, description);
     this.writeBuffer = [];
-    this.prevBufferLen = 0;
+    this._prevBufferLen = 0;
   }
 }
 
@@ -452,23 +444,27 @@ function encodedLength(packet: Packet): number {
 
 /** The handshake, or why it is not one: a broken server must produce a clear error, not an exception. */
 function parseHandshake(data: RawData | undefined): HandshakeData | string {
-  if (typeof data !== "string") return "the open packet carries no JSON text";
   let value: unknown;
   try {
-    value = JSON.parse(data);
+    // Binary data or no data at all does not parse either.
+    value = JSON.parse(data as string);
   } catch {
-    return `the open packet is not JSON: ${JSON.stringify(data.slice(0, 100))}`;
+    // value stays undefined
   }
-  if (typeof value !== "object" || value === null) return "the open packet is not a JSON object";
+  if (typeof value !== "object" || value === null) {
+    return `the open packet is not a JSON object: ${JSON.stringify(String(data).slice(0, 100))}`;
+  }
   const { sid, upgrades, pingInterval, pingTimeout, maxPayload } = value as Record<string, unknown>;
-  if (typeof sid !== "string" || sid.length === 0) return '"sid" must be a non-empty string';
+  if (typeof sid !== "string" || sid.length === 0) return '"sid" must be a string';
   if (!Array.isArray(upgrades) || !upgrades.every((name) => typeof name === "string")) {
-    return '"upgrades" must be an array of transport names';
+    return '"upgrades" must be an array of strings';
   }
-  if (!isDuration(pingInterval)) return '"pingInterval" must be a non-negative number of milliseconds';
-  if (!isDuration(pingTimeout)) return '"pingTimeout" must be a non-negative number of milliseconds';
-  if (maxPayload !== undefined && !isDuration(maxPayload)) return '"maxPayload" must be a non-negative number of bytes';
-  return { sid, upgrades: upgrades as string[], pingInterval, pingTimeout, maxPayload: maxPayload ?? 0 };
+  // maxPayload may be missing (older servers); the other numbers may not.
+  const numbers = { pingInterval, pingTimeout, maxPayload: maxPayload ?? 0 };
+  for (const [key, number] of Object.entries(numbers)) {
+    if (!isDuration(number)) return `"${key}" must be a non-negative number`;
+  }
+  return { sid, upgrades: upgrades as string[], ...numbers } as HandshakeData;
 }
 
 function isDuration(value: unknown): value is number {

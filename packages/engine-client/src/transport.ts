@@ -131,20 +131,10 @@ export abstract class Transport extends Emitter<
 
   protected createUri(schema: string, query: Record<string, QueryValue> = {}): string {
     const encodedQuery = encodeQuery(query);
-    return `${schema}://${this.hostname()}${this.port()}${this.opts.path}${encodedQuery ? `?${encodedQuery}` : ""}`;
-  }
-
-  private hostname(): string {
-    const hostname = this.opts.hostname;
-    return hostname.includes(":") ? `[${hostname}]` : hostname;
-  }
-
-  /** `:port`, left out when it is the scheme's default. */
-  private port(): string {
-    const port = this.opts.port;
-    if (!port) return "";
-    const isDefault = this.opts.secure ? Number(port) === 443 : Number(port) === 80;
-    return isDefault ? "" : `:${port}`;
+    const { hostname, port, secure } = this.opts;
+    // `:port` is left out when it is the scheme's default.
+    const portPart = port && Number(port) !== (secure ? 443 : 80) ? `:${port}` : "";
+    return `${schema}://${hostname.includes(":") ? `[${hostname}]` : hostname}${portPart}${this.opts.path}${encodedQuery ? `?${encodedQuery}` : ""}`;
   }
 
   protected abstract doOpen(): void;

@@ -11,13 +11,9 @@ const nativeClearTimeout = globalThis.clearTimeout;
 /** Installs `setTimeoutFn` / `clearTimeoutFn` on `target` (the official helper, reused by io-client's Manager). */
 export function installTimerFunctions(target: object, opts: { useNativeTimers?: boolean }): void {
   const timers = target as TimerFunctions;
-  if (opts.useNativeTimers) {
-    timers.setTimeoutFn = nativeSetTimeout.bind(globalThis) as typeof setTimeout;
-    timers.clearTimeoutFn = nativeClearTimeout.bind(globalThis);
-  } else {
-    timers.setTimeoutFn = globalThis.setTimeout.bind(globalThis) as typeof setTimeout;
-    timers.clearTimeoutFn = globalThis.clearTimeout.bind(globalThis);
-  }
+  const native = opts.useNativeTimers;
+  timers.setTimeoutFn = (native ? nativeSetTimeout : globalThis.setTimeout).bind(globalThis) as typeof setTimeout;
+  timers.clearTimeoutFn = (native ? nativeClearTimeout : globalThis.clearTimeout).bind(globalThis);
 }
 
 /**

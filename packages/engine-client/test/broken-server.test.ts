@@ -109,13 +109,13 @@ describe("a broken server over polling", () => {
   });
 
   it.each([
-    ["truncated JSON", '0{"sid":"abc', /not JSON/],
+    ["truncated JSON", '0{"sid":"abc', /not a JSON object/],
     ["a JSON string", '0"hello"', /not a JSON object/],
     ["no sid", HANDSHAKE({ sid: "" }), /"sid"/],
     ["upgrades that are not names", HANDSHAKE({ upgrades: [1, 2] }), /"upgrades"/],
     ["a negative pingInterval", HANDSHAKE({ pingInterval: -5 }), /"pingInterval"/],
     ["a string pingTimeout", HANDSHAKE({ pingTimeout: "20000" }), /"pingTimeout"/],
-    ["an open packet without data", "0", /no JSON text/],
+    ["an open packet without data", "0", /not a JSON object/],
     ["no open packet at all", "6", /no open packet/],
     ["a message before the handshake", '4hello\u001e' + HANDSHAKE(), /expected an open packet/],
   ])("a handshake with %s is refused with a clear error", async (_name, body, expected) => {
@@ -215,7 +215,7 @@ describe("a broken server over WebSocket", () => {
   it.each([
     ["garbage text", (ws: RawWebSocket) => ws.send("garbage"), /invalid handshake|server error/],
     ["a binary frame", (ws: RawWebSocket) => ws.send(Buffer.from([0, 1, 2])), /expected an open packet/],
-    ["a truncated handshake", (ws: RawWebSocket) => ws.send('0{"sid":'), /not JSON/],
+    ["a truncated handshake", (ws: RawWebSocket) => ws.send('0{"sid":'), /not a JSON object/],
     ["an empty frame", (ws: RawWebSocket) => ws.send(""), /server error/],
   ])("sending %s first gives a clean error", async (_name, misbehave, expected) => {
     const port = await webSocketServer(misbehave);

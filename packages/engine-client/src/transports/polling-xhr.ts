@@ -18,7 +18,7 @@ export class XHR extends Polling {
         // 1223 is how old IE reported a 204.
         if (xhr.status === 200 || xhr.status === 1223) onLoad(xhr.responseText);
         // A status of 0 (network error, CORS) is reported after this handler, as the official client does.
-        else this.setTimeoutFn(() => onError(typeof xhr.status === "number" ? xhr.status : 0, xhr), 0);
+        else this.setTimeoutFn(() => onError(xhr.status, xhr), 0);
       };
       xhr.send(body ?? null);
     } catch (err) {

@@ -22,8 +22,8 @@ export interface PollRequest {
  * request (Node's http, XMLHttpRequest, fetch); this class owns the protocol.
  */
 export abstract class Polling extends Transport {
-  private polling = false;
-  private readonly inFlight = new Set<() => void>();
+  private _polling = false;
+  private readonly _inFlight = new Set<() => void>();
 
   override get name(): string {
     return "polling";
@@ -33,22 +33,22 @@ export abstract class Polling extends Transport {
   protected abstract startRequest(request: PollRequest): () => void;
 
   protected doOpen(): void {
-    this.poll();
+    this._poll();
   }
 
   /** Waits for the pending GET and POST to finish, so no packet is lost while switching transports. */
   override pause(onPause: () => void): void {
     this.readyState = "pausing";
-    const pause = (): void => {
-      debug("paused");
-      this.readyState = "paused";
-      onPause();
-    };
-    let waiting = 0;
+    // One count for this call, one per request still running; the last to settle pauses.
+    let waiting = 1;
     const settle = (): void => {
-      if (--waiting === 0) pause();
+      if (--waiting === 0) {
+        debug("paused");
+        this.readyState = "paused";
+        onPause();
+      }
     };
-    if (this.polling) {
+    if (this._polling) {
       waiting++;
       this.once("pollComplete", settle);
     }
@@ -56,18 +56,18 @@ export abstract class Polling extends Transport {
       waiting++;
       this.once("drain", settle);
     }
-    if (waiting === 0) pause();
+    settle();
   }
 
-  private poll(): void {
+  private _poll(): void {
     debug("polling");
-    this.polling = true;
-    this.request("GET", undefined, (body) => this.onPayload(body), "xhr poll error");
+    this._polling = true;
+    this._request("GET", undefined, (body) => this._onPayload(body), "xhr poll error");
     this.emitReserved("poll");
   }
 
   /** A GET answered: every packet of the payload, then the next GET unless paused or closed. */
-  private onPayload(payload: string): void {
+  private _onPayload(payload: string): void {
     if (this.readyState === "closed") return;
     debug("polling got data %d chars", payload.length);
     let packets: Packet[];
@@ -85,23 +85,19 @@ export abstract class Polling extends Transport {
       }
       this.onPacket(packet);
       // A listener may have closed the transport.
-      if (this.isClosed()) return;
+      if ((this.readyState as string) === "closed") return;
     }
     if (wasOpening && this.readyState === "opening") {
-      this.onError("xhr poll error", "invalid handshake: the first polling response holds no open packet");
+      this.onError("xhr poll error", "invalid handshake: no open packet");
       return;
     }
-    this.polling = false;
+    this._polling = false;
     this.emitReserved("pollComplete");
-    if (this.readyState === "open") this.poll();
-  }
-
-  private isClosed(): boolean {
-    return this.readyState === "closed";
+    if (this.readyState === "open") this._poll();
   }
 
   protected override onData(data: RawData): void {
-    this.onPayload(typeof data === "string" ? data : "");
+    this._onPayload(typeof data === "string" ? data : "");
   }
 
   protected doClose(): void {
@@ -109,28 +105,28 @@ export abstract class Polling extends Transport {
       debug("sending the close packet");
       // The pending GET ends when the server handles the close packet; what is still open after that goes.
       this.writable = false;
-      encodePayload([{ type: "close" }], (body) => this.request("POST", body, () => this.abortAll(), "xhr post error"));
+      encodePayload([{ type: "close" }], (body) => this._request("POST", body, () => this._abortAll(), "xhr post error"));
     } else {
-      this.abortAll();
+      this._abortAll();
     }
   }
 
   protected write(packets: Packet[]): void {
     this.writable = false;
     encodePayload(packets, (body) => {
-      this.request("POST", body, () => {
+      this._request("POST", body, () => {
         this.writable = true;
         this.emitReserved("drain");
       }, "xhr post error");
     });
   }
 
-  private request(method: "GET" | "POST", body: string | undefined, onLoad: (body: string) => void, reason: string): void {
+  private _request(method: "GET" | "POST", body: string | undefined, onLoad: (body: string) => void, reason: string): void {
     let settled = false;
     const finish = (): boolean => {
       if (settled) return false;
       settled = true;
-      this.inFlight.delete(abort);
+      this._inFlight.delete(abort);
       return true;
     };
     const abort = this.startRequest({
@@ -144,15 +140,15 @@ export abstract class Polling extends Transport {
         if (!finish()) return;
         debug("%s request failed: %s", method, description);
         if (this.readyState !== "closed") this.onError(reason, description, context);
-        else this.abortAll();
+        else this._abortAll();
       },
     });
-    if (!settled) this.inFlight.add(abort);
+    if (!settled) this._inFlight.add(abort);
   }
 
-  private abortAll(): void {
-    for (const abort of this.inFlight) abort();
-    this.inFlight.clear();
+  private _abortAll(): void {
+    for (const abort of this._inFlight) abort();
+    this._inFlight.clear();
   }
 
   protected uri(): string {

@@ -83,9 +83,7 @@ export abstract class BaseWebSocket<Socket extends WebSocketLike = WebSocketLike
     if (!ws) return;
     this.ws = undefined;
     const target: WebSocketLike = ws;
-    target.onopen = null;
-    target.onmessage = null;
-    target.onclose = null;
+    target.onopen = target.onmessage = target.onclose = null;
     // Closing while connecting reports an error we caused ourselves.
     target.onerror = () => {};
     target.close();
