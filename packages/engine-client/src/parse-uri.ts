@@ -1,3 +1,5 @@
+import { splitOnce } from "./query-string";
+
 /** The parts of a URI, with the field names of the official `parse` (parseuri) that io-client reads. */
 export interface ParsedUri {
   source: string;
@@ -80,11 +82,6 @@ export function parse(uri: string): ParsedUri {
   };
   if (ipv6uri) parsed.ipv6uri = true;
   return parsed;
-}
-
-function splitOnce(text: string, separator: string): [string, string] {
-  const index = text.indexOf(separator);
-  return index === -1 ? [text, ""] : [text.slice(0, index), text.slice(index + 1)];
 }
 
 /** `:8080` gives `8080`; anything that is not a run of digits gives no port. */

@@ -16,12 +16,16 @@ export function decodeQuery(text: string): Record<string, string> {
   const query: Record<string, string> = {};
   if (text.length === 0) return query;
   for (const pair of text.split("&")) {
-    const equals = pair.indexOf("=");
-    const key = equals === -1 ? pair : pair.slice(0, equals);
-    const value = equals === -1 ? "" : pair.slice(equals + 1);
+    const [key, value] = splitOnce(pair, "=");
     query[safeDecode(key)] = safeDecode(value);
   }
   return query;
+}
+
+/** `a=b=c` split at `=` gives `["a", "b=c"]`; without the separator, the text and "". */
+export function splitOnce(text: string, separator: string): [string, string] {
+  const index = text.indexOf(separator);
+  return index === -1 ? [text, ""] : [text.slice(0, index), text.slice(index + 1)];
 }
 
 function safeDecode(text: string): string {
