@@ -45,17 +45,17 @@ function ignoreError(this: Duplex, err: Error): void {
   debug("ignoring error on an aborted upgrade: %s", err.message);
 }
 
-/** Refuses a WebSocket upgrade with a raw `400 Bad Request` and destroys the TCP socket. */
-export function abortUpgrade(socket: Duplex, code: ErrorCode, context?: ErrorContext): void {
+/**
+ * Answers an upgrade request with a raw HTTP error (its socket has no ServerResponse) and destroys the
+ * socket. `head` is the status line and the headers before Content-Length, `moreHeaders` those after it.
+ */
+export function refuseUpgrade(socket: Duplex, head: string, body: string, moreHeaders = ""): void {
   socket.on("error", ignoreError);
-  if (socket.writable) {
-    const message = messageFor(code, context);
-    socket.write(
-      "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-type: text/html\r\nContent-Length: " +
-        Buffer.byteLength(message) +
-        "\r\n\r\n" +
-        message,
-    );
-  }
+  if (socket.writable) socket.write(`${head}Content-Length: ${Buffer.byteLength(body)}\r\n${moreHeaders}\r\n${body}`);
   socket.destroy();
+}
+
+/** Refuses a WebSocket upgrade with engine.io's raw `400 Bad Request` and destroys the TCP socket. */
+export function abortUpgrade(socket: Duplex, code: ErrorCode, context?: ErrorContext): void {
+  refuseUpgrade(socket, "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-type: text/html\r\n", messageFor(code, context));
 }

@@ -13,6 +13,7 @@ export type {
   CookieOptions,
   ConnectionError,
   ServerEvents,
+  ServerWebSocket,
 } from "./server";
 export { Socket } from "./socket";
 export type { SocketReadyState, CloseReason, SendOptions, SendCallbackFn, WriteData, SocketEvents } from "./socket";
@@ -24,6 +25,8 @@ export type { HttpCompressionOptions } from "./transports/polling";
 export { errors, errorMessages } from "./errors";
 export type { ErrorCode, ErrorContext } from "./errors";
 export { PreparedMessage, prepareMessage } from "./prepared-message";
+export { WebSocketConnection } from "./websocket/connection";
+export type { WebSocketHandler, WebSocketProtocolError, WebSocketReadyState } from "./websocket/connection";
 export type { Packet, PacketType, PacketOptions, RawData, BinaryData } from "./packet";
 export type { EngineRequest } from "./request";
 export { attach, listen } from "./engine";

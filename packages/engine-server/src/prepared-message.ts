@@ -1,5 +1,5 @@
 import { isBinaryData, toBuffer, type Packet, type RawData } from "./packet";
-import { binaryFrame, textFrame } from "./websocket-frame";
+import { binaryFrame, textFrame } from "./websocket/frame-writer";
 
 const MESSAGE_DIGIT = 4;
 

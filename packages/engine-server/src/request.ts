@@ -1,6 +1,7 @@
 import { IncomingMessage, type IncomingHttpHeaders, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { WebSocket as WsWebSocket } from "ws";
+import type { WebSocketConnection } from "./websocket/connection";
 
 /** The Node request as the engine sees it (engine.io's `EngineRequest`). */
 export type EngineRequest = IncomingMessage & {
@@ -8,8 +9,8 @@ export type EngineRequest = IncomingMessage & {
   _query: Record<string, string>;
   /** The response of a polling request, until the transport takes it over. */
   res?: ServerResponse | null;
-  /** The WebSocket of an upgrade request, until the transport takes it over. */
-  websocket?: WsWebSocket | null;
+  /** The WebSocket of an upgrade request (ours by default, `ws`'s otherwise), until the transport takes it over. */
+  websocket?: WebSocketConnection | WsWebSocket | null;
 };
 
 /** Parses `req.url`'s query into `req._query` once. */

@@ -17,6 +17,9 @@ import { transports, type TransportName } from "./transports";
 import type { HttpCompressionOptions } from "./transports/polling";
 import { Polling } from "./transports/polling";
 import { WebSocketTransport } from "./transports/websocket";
+import { OPEN as WS_OPEN, WebSocketConnection } from "./websocket/connection";
+import { acceptWebSocket } from "./websocket/handshake";
+import { objectView } from "./session-view";
 import { corkForThisTurn } from "./write-scheduler";
 
 const debug = debugModule("sockwave:engine:server");
@@ -110,6 +113,9 @@ type Verdict = (code?: ErrorCode, context?: ErrorContext) => void;
 const kResponseHeaders = Symbol("sockwave:responseHeaders");
 type UpgradeRequest = EngineRequest & { [kResponseHeaders]?: Record<string, string | number | readonly string[]> };
 
+/** Either side of the WebSocket choice: our own connection (the default) or a `ws` WebSocket. */
+export type ServerWebSocket = WebSocketConnection | WsWebSocket;
+
 /** The one heartbeat queue per phase shared by all sockets of a server. */
 export interface HeartbeatQueues {
   ping: HeartbeatQueue;
@@ -189,12 +195,20 @@ export class Server extends EventEmitter {
 
   readonly opts: ResolvedServerOptions;
   /** Open sessions by id (no prototype: ids like `__proto__` are plain keys). */
-  clients: Record<string, Socket> = Object.create(null) as Record<string, Socket>;
+  /** The open sessions by id (the server's own lookups use this Map; see `clients`). */
+  private readonly sessions = new Map<string, Socket>();
+  /** The open sessions by id, as engine.io's plain object: a live view of the server's Map. */
+  readonly clients: Record<string, Socket> = objectView(this.sessions);
   clientsCount = 0;
   /** Set by `listen()`. */
   httpServer?: HttpServer;
   protected middlewares: Middleware[] = [];
   private wsServer: WebSocketServer | null = null;
+  /**
+   * Whether upgrades are answered by our own RFC 6455 implementation (src/websocket) rather than `ws`:
+   * the default; a custom wsEngine or permessage-deflate (which it does not implement) keep `ws`.
+   */
+  private readonly ownWebSocket: boolean;
   private heartbeatQueues: HeartbeatQueues | null = null;
 
   constructor(opts: ServerOptions = {}) {
@@ -226,6 +240,7 @@ export class Server extends EventEmitter {
       cors: opts.cors ?? false,
       allowEIO3: opts.allowEIO3 ?? false,
     };
+    this.ownWebSocket = opts.wsEngine === undefined && !perMessageDeflate;
     if (this.opts.cors) this.use(corsMiddleware(this.opts.cors as CorsOptions) as Middleware);
   }
 
@@ -259,7 +274,7 @@ export class Server extends EventEmitter {
   /** Closes every session and the WebSocket server. */
   close(): this {
     debug("closing all open clients");
-    for (const id of Object.keys(this.clients)) this.clients[id]?.close(true);
+    for (const socket of [...this.sessions.values()]) socket.close(true);
     this.cleanup();
     return this;
   }
@@ -289,7 +304,7 @@ export class Server extends EventEmitter {
       const sid = engineRequest._query.sid;
       if (sid) {
         debug("setting new request for existing client");
-        const client = this.clients[sid];
+        const client = this.sessions.get(sid);
         if (client) client.transport.onRequest(engineRequest);
         else abortRequest(res, errors.UNKNOWN_SID);
       } else {
@@ -316,6 +331,11 @@ export class Server extends EventEmitter {
         return;
       }
       if (socket.destroyed) return;
+      if (this.ownWebSocket) {
+        const connection = acceptWebSocket(engineRequest, socket, upgradeHead, this.opts.maxHttpBufferSize, this.addWebSocketHeaders);
+        if (connection !== null) this.onWebSocket(engineRequest, socket, connection);
+        return;
+      }
       const wsServer = this.webSocketServer();
       // the 101 response and the first frames leave together at the end of the turn
       if (wsServer instanceof WebSocketServer && "cork" in socket) corkForThisTurn(socket as Duplex & { cork(): void; uncork(): void });
@@ -367,7 +387,7 @@ export class Server extends EventEmitter {
     }
     const sid = req._query.sid;
     if (sid) {
-      const client = hasOwn(this.clients, sid) ? this.clients[sid] : undefined;
+      const client = this.sessions.get(sid);
       if (!client) {
         debug('unknown sid "%s"', sid);
         return fn(errors.UNKNOWN_SID, { sid });
@@ -433,11 +453,17 @@ export class Server extends EventEmitter {
     if (isPromiseLike(id)) {
       // While an async id is pending, a WebSocket has no transport listening yet: an invalid frame
       // from the client would be an 'error' event with no listener, which crashes the process.
-      const websocket = req.websocket;
+      // (our own connections drop errors while they have no handler)
+      const websocket = req.websocket instanceof WebSocketConnection ? null : req.websocket;
       websocket?.on("error", ignoreUpgradeError);
       id.then(
         (resolved) => {
           websocket?.removeListener("error", ignoreUpgradeError);
+          // a WebSocket that went meanwhile would leave a session nobody can reach until its ping timeout
+          if (req.websocket && req.websocket.readyState !== WS_OPEN) {
+            debug("the WebSocket closed while its session id was generated");
+            return;
+          }
           this.openSession(String(resolved), transportName, req, protocol, closeConnection);
         },
         (error: unknown) => {
@@ -465,7 +491,7 @@ export class Server extends EventEmitter {
   ): void {
     // `debug.enabled` first: a disabled debug() still gathers its arguments on every handshake
     if (debug.enabled) debug('handshaking client "%s"', id);
-    if (hasOwn(this.clients, id)) {
+    if (this.sessions.has(id)) {
       this.emitConnectionError(req, errors.BAD_REQUEST, { name: "ID_GENERATION_ERROR", error: new Error(`session id "${id}" is already in use`) });
       closeConnection(errors.BAD_REQUEST);
       return;
@@ -488,7 +514,7 @@ export class Server extends EventEmitter {
     // a WebSocket session keeps a lean copy of its upgrade request (the IncomingMessage is released)
     const socket = new Socket(id, this, transport, req.websocket ? leanRequest(req) : req, protocol);
     transport.onRequest(req);
-    this.clients[id] = socket;
+    this.sessions.set(id, socket);
     this.clientsCount++;
     this.emit("connection", socket);
   }
@@ -499,8 +525,8 @@ export class Server extends EventEmitter {
 
   /** @internal */
   onSocketClose(socket: Socket): void {
-    if (this.clients[socket.id] !== socket) return;
-    delete this.clients[socket.id];
+    if (this.sessions.get(socket.id) !== socket) return;
+    this.sessions.delete(socket.id);
     this.clientsCount--;
   }
 
@@ -524,24 +550,28 @@ export class Server extends EventEmitter {
       perMessageDeflate: this.opts.perMessageDeflate,
       maxPayload: this.opts.maxHttpBufferSize,
     });
-    if (typeof wsServer.on === "function") {
-      wsServer.on("headers", (headersArray: string[], req: IncomingMessage) => {
-        const request = req as UpgradeRequest;
-        let additional = request[kResponseHeaders];
-        if (additional !== undefined) request[kResponseHeaders] = undefined;
-        const initial = !request._query?.sid && this.listenerCount("initial_headers") > 0;
-        if (additional === undefined && !initial && this.listenerCount("headers") === 0) return;
-        additional ??= {};
-        if (initial) this.emit("initial_headers", additional, request);
-        this.emit("headers", additional, request);
-        for (const key of Object.keys(additional)) headersArray.push(`${key}: ${String(additional[key])}`);
-      });
-    }
+    if (typeof wsServer.on === "function") wsServer.on("headers", this.addWebSocketHeaders);
     this.wsServer = wsServer;
     return wsServer;
   }
 
-  private onWebSocket(req: EngineRequest, socket: Duplex, websocket: WsWebSocket): void {
+  /**
+   * Adds to a 101 response's header lines what middlewares set and what `initial_headers` / `headers`
+   * listeners add (an arrow function: ws's "headers" event and our handshake both call it detached).
+   */
+  private readonly addWebSocketHeaders = (headerLines: string[], req: IncomingMessage): void => {
+    const request = req as UpgradeRequest;
+    let additional = request[kResponseHeaders];
+    if (additional !== undefined) request[kResponseHeaders] = undefined;
+    const initial = !request._query?.sid && this.listenerCount("initial_headers") > 0;
+    if (additional === undefined && !initial && this.listenerCount("headers") === 0) return;
+    additional ??= {};
+    if (initial) this.emit("initial_headers", additional, request);
+    this.emit("headers", additional, request);
+    for (const key of Object.keys(additional)) headerLines.push(`${key}: ${String(additional[key])}`);
+  };
+
+  private onWebSocket(req: EngineRequest, socket: Duplex, websocket: ServerWebSocket): void {
     const transportName = req._query.transport;
     const sid = req._query.sid;
     if (transportName === "websocket" && !sid) {
@@ -549,14 +579,16 @@ export class Server extends EventEmitter {
       this.handshake("websocket", req, (code, context) => abortUpgrade(socket, code, context));
       return;
     }
-    websocket.on("error", ignoreUpgradeError);
+    // until a transport takes it, a ws WebSocket needs an error listener; our connection drops errors itself
+    const wsWebSocket = websocket instanceof WebSocketConnection ? null : websocket;
+    wsWebSocket?.on("error", ignoreUpgradeError);
     if (transportName !== "websocket") {
       debug("transport doesn't handle upgraded requests");
       websocket.close();
       return;
     }
     req.websocket = websocket;
-    const client = hasOwn(this.clients, sid) ? this.clients[sid] : undefined;
+    const client = this.sessions.get(sid);
     if (!client) {
       debug("upgrade attempt for closed client");
       websocket.close();
@@ -568,7 +600,7 @@ export class Server extends EventEmitter {
       websocket.close();
     } else {
       debug("upgrading existing transport");
-      websocket.removeListener("error", ignoreUpgradeError);
+      wsWebSocket?.removeListener("error", ignoreUpgradeError);
       const transport = this.createTransport("websocket", req) as WebSocketTransport;
       transport.perMessageDeflate = this.opts.perMessageDeflate;
       client.maybeUpgrade(transport);

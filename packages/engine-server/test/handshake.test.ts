@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { WebSocketServer } from "ws";
 import { Server, attach, listen, errors, protocol, transports, parser } from "@sockwave/engine-server";
 import { httpRequest, nextConnection, pollPath, pollingHandshake, startServer, TestWebSocket, wsUrl, type OpenPacket, type TestServer, wsSession } from "./helpers";
 
@@ -66,6 +67,28 @@ describe("polling handshake (protocol 4)", () => {
     for (let i = 0; i < 20; i++) ids.add((await pollingHandshake(server.port)).sid);
     expect(ids.size).toBe(20);
     expect(server.engine.clientsCount).toBe(20);
+  });
+
+  it("lists open sessions in clients, a live object keyed by session id", async () => {
+    server = await startServer();
+    const clients = server.engine.clients;
+    const first = (await wsSession(server)).socket.id;
+    const second = (await wsSession(server)).socket.id;
+    expect(Object.keys(clients)).toEqual([first, second]);
+    const listed: string[] = [];
+    for (const id in clients) listed.push(id);
+    expect(listed).toEqual([first, second]);
+    expect(first in clients).toBe(true);
+    expect(Object.prototype.hasOwnProperty.call(clients, second)).toBe(true);
+    expect(Object.values(clients).map((socket) => socket.id)).toEqual([first, second]);
+    expect(clients["no-such-session"]).toBeUndefined();
+    expect("no-such-session" in clients).toBe(false);
+    const closed = new Promise((resolve) => clients[first]!.once("close", resolve));
+    clients[first]!.close();
+    await closed;
+    expect(Object.keys(clients)).toEqual([second]);
+    expect(clients[first]).toBeUndefined();
+    expect(server.engine.clientsCount).toBe(1);
   });
 
   it("emits connection with the socket's public properties", async () => {
@@ -248,6 +271,34 @@ describe("polling handshake (protocol 4)", () => {
 });
 
 describe("websocket handshake", () => {
+  it("opens no session for a WebSocket that closed while its async id was pending", async () => {
+    for (const wsEngine of [undefined, WebSocketServer]) {
+      server = await startServer(wsEngine ? { wsEngine } : {});
+      let release!: (id: string) => void;
+      let asked!: () => void;
+      const idRequested = new Promise<void>((resolve) => (asked = resolve));
+      server.engine.generateId = () =>
+        new Promise<string>((resolve) => {
+          release = resolve;
+          asked();
+        });
+      let opened = 0;
+      server.engine.on("connection", () => opened++);
+      const ws = new TestWebSocket(wsUrl(server.port, "EIO=4&transport=websocket"));
+      await idRequested;
+      ws.ws.terminate();
+      await ws.closed;
+      // the server side sees the TCP connection go before the id arrives
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      release("too-late");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(opened).toBe(0);
+      expect(server.engine.clientsCount).toBe(0);
+      await server.close();
+      server = undefined;
+    }
+  });
+
   it("opens a websocket-only session with no upgrades", async () => {
     server = await startServer({ pingInterval: 1000 });
     const connection = nextConnection(server.engine);

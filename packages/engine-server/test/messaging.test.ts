@@ -1,3 +1,4 @@
+import { connect, type Socket as NetSocket } from "node:net";
 import { gunzipSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { prepareMessage, PreparedMessage, type Socket } from "@sockwave/engine-server";
@@ -255,6 +256,36 @@ describe("websocket messages (protocol 4)", () => {
     expect(await ws.nextText()).toBe("4last");
     expect((await closed)[0]).toBe("forced close");
     expect(await ws.closed).toBe(1005);
+  });
+
+  it("sends nothing after its close frame when the client starts the closing handshake", async () => {
+    server = await startServer();
+    const connection = new Promise<Socket>((resolve) => server!.engine.once("connection", resolve));
+    const tcp = connect(server.port, "127.0.0.1");
+    const received: Buffer[] = [];
+    tcp.on("data", (chunk: Buffer) => received.push(chunk));
+    tcp.write(
+      "GET /engine.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n" +
+        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+    );
+    const socket = await connection;
+    const serverTcp = (socket.transport as unknown as { socket: { _socket: NetSocket } }).socket._socket;
+    // runs after ws has read the client's close frame (and answered it) in the same turn
+    serverTcp.on("data", () => socket.send("too late"));
+    socket.send("in time");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const mask = [1, 2, 3, 4];
+    const code = [0x03, 0xe8].map((byte, i) => byte ^ mask[i]!);
+    tcp.write(Buffer.from([0x88, 0x82, ...mask, ...code]));
+    await new Promise((resolve) => tcp.once("close", resolve));
+    const bytes = Buffer.concat(received);
+    const frames = bytes.subarray(bytes.indexOf("\r\n\r\n") + 4);
+    // open packet, "4in time", then the close frame answering ours, and nothing after it
+    const closeAt = frames.indexOf(Buffer.from([0x88, 0x02, 0x03, 0xe8]));
+    expect(closeAt).toBeGreaterThan(0);
+    expect(frames.subarray(0, closeAt).toString()).toContain("4in time");
+    expect(frames.length).toBe(closeAt + 4);
+    expect(frames.includes("too late")).toBe(false);
   });
 
   it("closing the client connection closes the session as transport close", async () => {

@@ -3,8 +3,13 @@
  * reaches the kernel as a single chunk and a broadcast can share the very same frame.
  */
 
-const OPCODE_TEXT = 0x1;
-const OPCODE_BINARY = 0x2;
+/** Frame opcodes (RFC 6455 section 5.2), shared by the writer and the reader. */
+export const OPCODE_CONTINUATION = 0x0;
+export const OPCODE_TEXT = 0x1;
+export const OPCODE_BINARY = 0x2;
+export const OPCODE_CLOSE = 0x8;
+export const OPCODE_PING = 0x9;
+export const OPCODE_PONG = 0xa;
 const FIN = 0x80;
 
 function headerLength(payloadLength: number): number {
@@ -47,5 +52,12 @@ export function binaryFrame(bytes: Uint8Array, typeByte: number): Buffer {
   let offset = writeHeader(frame, OPCODE_BINARY, payloadLength);
   if (prefixLength === 1) frame[offset++] = typeByte;
   frame.set(bytes, offset);
+  return frame;
+}
+
+/** A control frame (pong, close) carrying `payload` (at most 125 bytes, as RFC 6455 requires). */
+export function controlFrame(opcode: number, payload: Uint8Array): Buffer {
+  const frame = Buffer.allocUnsafe(2 + payload.length);
+  frame.set(payload, writeHeader(frame, opcode, payload.length));
   return frame;
 }
