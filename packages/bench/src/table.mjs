@@ -1,5 +1,6 @@
 // Prints result rows as the table PERFORMANCE.md asks for:
 // metric | official | ours | ratio | target | ok?
+// plus, when a row has one, the bare net.Socket floor and floor/official (the fan-out scenario).
 
 /**
  * @typedef {{ direction: 'at-most' | 'at-least', ratio: number }} Target
@@ -11,7 +12,10 @@
  *   ratio: number,
  *   target?: Target,
  *   note?: string,
- * }} ResultRow
+ *   floor?: number,
+ *   floorRatio?: number,
+ * }} ResultRow `floor`: the median of the floor server (servers/floor-server.mjs); `floorRatio`:
+ *   the median of the per-round ratios floor/official, like `ratio`
  */
 
 /**
@@ -22,6 +26,11 @@ function formatValue(value, unit) {
   if (!Number.isFinite(value)) return '-';
   const digits = Math.abs(value) >= 100 ? 0 : Math.abs(value) >= 10 ? 1 : 2;
   return `${value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })} ${unit}`;
+}
+
+/** @param {number | undefined} ratio */
+function formatRatio(ratio) {
+  return ratio !== undefined && Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-';
 }
 
 /** @param {Target | undefined} target */
@@ -43,14 +52,16 @@ function verdict(row) {
  * @returns {string}
  */
 export function renderTable(title, rows) {
-  const header = ['metric', 'official', 'ours', 'ratio', 'target', 'ok?'];
+  const withFloor = rows.some((row) => row.floor !== undefined);
+  const header = ['metric', 'official', 'ours', 'ratio', 'target', 'ok?', ...(withFloor ? ['bare net.Socket floor', 'floor/official'] : [])];
   const cells = rows.map((row) => [
     row.note ? `${row.metric} (${row.note})` : row.metric,
     formatValue(row.official, row.unit),
     formatValue(row.ours, row.unit),
-    Number.isFinite(row.ratio) ? `${row.ratio.toFixed(2)}x` : '-',
+    formatRatio(row.ratio),
     formatTarget(row.target),
     verdict(row),
+    ...(withFloor ? [row.floor === undefined ? '-' : formatValue(row.floor, row.unit), formatRatio(row.floorRatio)] : []),
   ]);
   const widths = header.map((name, column) => Math.max(name.length, ...cells.map((line) => line[column].length)));
   /** @param {string[]} line */

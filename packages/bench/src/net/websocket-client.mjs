@@ -4,12 +4,8 @@
 // binary frames, ping, close; it does not verify Sec-WebSocket-Accept.
 
 import { connect } from 'node:net';
+import { FrameSplitter, OPCODE_CLOSE, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from './frame-splitter.mjs';
 
-const OPCODE_CONTINUATION = 0x0;
-const OPCODE_TEXT = 0x1;
-const OPCODE_CLOSE = 0x8;
-const OPCODE_PING = 0x9;
-const OPCODE_PONG = 0xa;
 const HEADER_END = Buffer.from('\r\n\r\n');
 
 /**
@@ -47,8 +43,9 @@ export class WebSocketConnection {
   constructor(socket, onMessage) {
     this.socket = socket;
     this.onMessage = onMessage;
-    /** @type {Buffer | null} bytes of an incomplete frame */
-    this.pending = null;
+    this.frames = new FrameSplitter();
+    /** @type {import('./frame-splitter.mjs').FrameListener} */
+    this.dispatchFrame = (opcode, final, payload) => this.dispatch(opcode, final, payload);
     /** @type {Buffer[]} payloads of a fragmented message */
     this.fragments = [];
     this.fragmentIsText = false;
@@ -73,29 +70,7 @@ export class WebSocketConnection {
 
   /** @param {Buffer} chunk */
   receive(chunk) {
-    let data = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    let offset = 0;
-    while (data.length - offset >= 2) {
-      const first = data[offset];
-      const second = data[offset + 1];
-      let length = second & 0x7f;
-      let headerLength = 2;
-      if (length === 126) {
-        if (data.length - offset < 4) break;
-        length = data.readUInt16BE(offset + 2);
-        headerLength = 4;
-      } else if (length === 127) {
-        if (data.length - offset < 10) break;
-        length = Number(data.readBigUInt64BE(offset + 2));
-        headerLength = 10;
-      }
-      if (second & 0x80) headerLength += 4; // servers do not mask; skip a key if one comes anyway
-      if (data.length - offset < headerLength + length) break;
-      const payload = data.subarray(offset + headerLength, offset + headerLength + length);
-      offset += headerLength + length;
-      this.dispatch(first & 0x0f, (first & 0x80) !== 0, payload);
-    }
-    this.pending = offset < data.length ? Buffer.from(data.subarray(offset)) : null;
+    this.frames.split(chunk, this.dispatchFrame);
   }
 
   /**

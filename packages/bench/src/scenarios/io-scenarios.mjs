@@ -36,6 +36,8 @@ export const ioScenarios = [
   {
     name: `fan-out to ${settings.fanOut.clients} websocket clients`,
     features: { rooms: true },
+    // What a server that only writes each recipient's pre-built frame costs (servers/floor-server.mjs).
+    floor: true,
     metrics: [
       { key: 'broadcast', metric: `broadcast to ${settings.fanOut.clients} ws clients, server CPU per delivered msg`, unit: 'µs', target: atMost(0.6) },
       { key: 'burst', metric: `same, ${settings.fanOut.burstPerTurn} broadcasts per event-loop turn`, unit: 'µs', target: atMost(0.33) },

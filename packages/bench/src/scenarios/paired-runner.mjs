@@ -1,10 +1,15 @@
 // Runs scenarios A B A B: official then ours, each in a fresh process (a server, or the client
 // process of the client suite), for settings.rounds rounds; reports the median of each side and
-// the median of the paired ratios.
+// the median of the paired ratios. A scenario with `floor` also runs the bare net.Socket floor
+// (servers/floor-server.mjs) third in each round, A B F, so the same drift touches all three.
 
 import { startChild } from '../harness/child-process.mjs';
 import { settings } from '../settings.mjs';
 import { median, medianPairedRatio } from '../stats.mjs';
+
+/** The floor is a server too, and node:net is what it measures (see servers/floor-server.mjs). */
+const floorScript = new URL('../servers/floor-server.mjs', import.meta.url);
+const FLOOR_MODULE = 'node:net';
 
 /**
  * @typedef {import('../table.mjs').ResultRow} ResultRow
@@ -24,8 +29,9 @@ import { median, medianPairedRatio } from '../stats.mjs';
  *   features: object,
  *   metrics: MetricSpec[],
  *   measure: (context: ScenarioContext) => Promise<Record<string, number>>,
- * }} Scenario
- * @typedef {{ name: string, metrics: MetricSpec[] }} PairedScenario what the A/B loop needs of any scenario
+ *   floor?: boolean,
+ * }} Scenario `floor`: also measure the floor server with the same `measure`, each round
+ * @typedef {{ name: string, metrics: MetricSpec[], floor?: boolean }} PairedScenario what the A/B loop needs of any scenario
  * @typedef {{ official: string, ours: string }} PackagePair
  * @typedef {{ rows: ResultRow[], skipped: string[] }} SuiteResult
  */
@@ -71,20 +77,24 @@ async function runOnce(scenario, serverScript, moduleName, fleet, round) {
 
 /**
  * The A/B loop of every suite: `runOnce` measures one scenario with one package in one round
- * (in a fresh process) and returns its metrics by key.
+ * (in a fresh process) and returns its metrics by key; `runFloor` does the same for the floor of
+ * a scenario that has one.
  * @template {PairedScenario} S
  * @param {S[]} scenarios
  * @param {PackagePair} pair
  * @param {(scenario: S, moduleName: string, round: number) => Promise<Record<string, number>>} runOnce
+ * @param {(scenario: S, round: number) => Promise<Record<string, number>>} [runFloor]
  * @returns {Promise<SuiteResult>}
  */
-export async function runPaired(scenarios, pair, runOnce) {
+export async function runPaired(scenarios, pair, runOnce, runFloor) {
   /** @type {SuiteResult} */ const result = { rows: [], skipped: [] };
   for (const scenario of scenarios) {
     if (!scenario.name.includes(settings.scenarioFilter)) continue;
     /** @type {Record<string, number>[]} */ const officialRuns = [];
     /** @type {Record<string, number>[]} */ const oursRuns = [];
+    /** @type {Record<string, number>[]} */ const floorRuns = [];
     let problem = '';
+    let measureFloor = Boolean(scenario.floor);
     for (let round = 0; round < settings.rounds && !problem; round++) {
       try {
         officialRuns.push(await runOnce(scenario, pair.official, round));
@@ -98,12 +108,23 @@ export async function runPaired(scenarios, pair, runOnce) {
         const message = error instanceof Error ? error.message : String(error);
         problem = round === 0 && oursRuns.length === 0 ? `not available yet: ${message}` : `failed in round ${round + 1}: ${message}`;
       }
+      // The floor runs third in a round both sides completed; when it fails, only the floor stops
+      // (its later rounds would pair with the wrong official ones).
+      if (problem || !measureFloor || !runFloor) continue;
+      try {
+        floorRuns.push(await runFloor(scenario, round));
+      } catch (error) {
+        measureFloor = false;
+        const message = error instanceof Error ? error.message : String(error);
+        result.skipped.push(`${scenario.name} (bare net.Socket floor): failed in round ${round + 1}: ${message}`);
+      }
     }
     if (problem) result.skipped.push(`${scenario.name} (${pair.ours}): ${problem}`);
     if (oursRuns.length === 0) continue;
     for (const spec of scenario.metrics) {
       const official = officialRuns.slice(0, oursRuns.length).map((run) => run[spec.key]);
       const ours = oursRuns.map((run) => run[spec.key]);
+      const floor = floorRuns.slice(0, oursRuns.length).map((run) => run[spec.key]);
       result.rows.push({
         metric: spec.metric,
         unit: spec.unit,
@@ -112,6 +133,9 @@ export async function runPaired(scenarios, pair, runOnce) {
         ratio: medianPairedRatio(floored(official, spec.ratioFloor), floored(ours, spec.ratioFloor)),
         ...(spec.target ? { target: spec.target } : {}),
         ...(spec.note ? { note: spec.note } : {}),
+        ...(floor.length > 0
+          ? { floor: median(floor), floorRatio: medianPairedRatio(floored(official, spec.ratioFloor), floored(floor, spec.ratioFloor)) }
+          : {}),
       });
     }
   }
@@ -126,5 +150,10 @@ export async function runPaired(scenarios, pair, runOnce) {
  * @returns {Promise<SuiteResult>}
  */
 export function runPairedScenarios(scenarios, pair, serverScript, fleet) {
-  return runPaired(scenarios, pair, (scenario, moduleName, round) => runOnce(scenario, serverScript, moduleName, fleet, round));
+  return runPaired(
+    scenarios,
+    pair,
+    (scenario, moduleName, round) => runOnce(scenario, serverScript, moduleName, fleet, round),
+    (scenario, round) => runOnce(scenario, floorScript, FLOOR_MODULE, fleet, round),
+  );
 }
