@@ -42,25 +42,17 @@ export type FirstNonErrorArg<T> = T extends (...args: infer P) => any ? FirstNon
 type LastParam<F> = Last<ParamsOf<F>>;
 type EndsWithCallback<F> = ParamsOf<F> extends never[] ? false : LastParam<F> extends AnyFunction ? true : false;
 
+/** Whether event K takes an acknowledgement callback: "yes", "no", or "either" when its type is any. */
+type AckKind<Map extends EventsMap, K extends keyof Map> =
+  IsAny<LastParam<Map[K]> | Map[K]> extends true ? "either" : EndsWithCallback<Map[K]> extends true ? "yes" : "no";
+
 /** Events whose last argument is an acknowledgement callback. */
 export type EventNamesWithAck<Map extends EventsMap, K extends EventNames<Map> = EventNames<Map>> =
-  K extends unknown
-    ? IsAny<LastParam<Map[K]> | Map[K]> extends true
-      ? K
-      : EndsWithCallback<Map[K]> extends true
-        ? K
-        : never
-    : never;
+  K extends unknown ? (AckKind<Map, K> extends "no" ? never : K) : never;
 
 /** Events without an acknowledgement callback. */
 export type EventNamesWithoutAck<Map extends EventsMap, K extends EventNames<Map> = EventNames<Map>> =
-  K extends unknown
-    ? IsAny<LastParam<Map[K]> | Map[K]> extends true
-      ? K
-      : EndsWithCallback<Map[K]> extends true
-        ? never
-        : K
-    : never;
+  K extends unknown ? (AckKind<Map, K> extends "yes" ? never : K) : never;
 
 /** Events whose acknowledgement callback takes an Error first (what `timeout()` produces). */
 export type EventNamesWithError<Map extends EventsMap, K extends EventNamesWithAck<Map> = EventNamesWithAck<Map>> =

@@ -92,7 +92,9 @@ test("without type parameters everything is allowed", () => {
   io.on("connection", (socket) => {
     socket.on("anything", (a: number, b: string) => void [a, b]);
     socket.emit("whatever", 1, { x: 2 }, () => {});
-    void socket.emitWithAck("question", 1);
+    expectTypeOf(socket.emitWithAck("question", 1)).resolves.toBeAny();
+    expectTypeOf(socket.data).toBeAny();
+    expectTypeOf(socket.emit).parameter(0).toBeString();
   });
   io.emit("any", 1, 2, 3);
   io.of("/admin").to("room").emit("x");
