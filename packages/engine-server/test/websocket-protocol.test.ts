@@ -1,6 +1,6 @@
 import { once } from "node:events";
 import { connect, type Socket as NetSocket } from "node:net";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket as WsWebSocket, WebSocketServer } from "ws";
 import { WebSocketConnection, type Socket } from "@sockwave/engine-server";
 import { closeEvent, nextConnection, nextMessage, pollingSession, startServer, wsSession, type TestServer } from "./helpers";
@@ -72,8 +72,9 @@ class RawClient {
   readonly closed: Promise<void>;
   isClosed = false;
 
-  constructor(port: number, request: string | Buffer) {
-    this.tcp = connect(port, "127.0.0.1");
+  /** `allowHalfOpen`: keep our side open after the server's FIN, as a peer that never finishes closing. */
+  constructor(port: number, request: string | Buffer, allowHalfOpen = false) {
+    this.tcp = connect({ port, host: "127.0.0.1", allowHalfOpen });
     this.tcp.setNoDelay(true);
     this.tcp.on("data", (chunk: Buffer) => {
       this.bytes = Buffer.concat([this.bytes, chunk]);
@@ -151,9 +152,9 @@ class RawClient {
 }
 
 /** A WebSocket-only session over a raw client, its open packet read. */
-async function rawSession(headers: Record<string, string | undefined> = {}): Promise<{ client: RawClient; socket: Socket }> {
+async function rawSession(headers: Record<string, string | undefined> = {}, allowHalfOpen = false): Promise<{ client: RawClient; socket: Socket }> {
   const connection = nextConnection(server!.engine);
-  const client = new RawClient(server!.port, upgradeRequest(headers));
+  const client = new RawClient(server!.port, upgradeRequest(headers), allowHalfOpen);
   expect(await client.response()).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
   expect((await client.nextText())[0]).toBe("0");
   return { client, socket: await connection };
@@ -431,6 +432,31 @@ describe("websocket closing handshake", () => {
     expect(connection.readyState).toBe(3);
     expect(connection.bufferedAmount).toBe(0);
     await stillWorks();
+  });
+
+  it("destroys the TCP connection 30 s after its close frame when the client never closes its side", async () => {
+    server = await startServer();
+    const { client, socket } = await rawSession({}, true);
+    const connection = (socket.transport as unknown as { socket: { readyState: number; _socket: NetSocket } }).socket;
+    const tcpClosed = once(connection._socket, "close");
+    const finReceived = once(client.tcp, "end");
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      socket.close();
+      const frame = await client.nextFrame();
+      expect([frame.opcode, frame.payload.length]).toEqual([8, 0]);
+      await finReceived;
+      vi.advanceTimersByTime(29_999);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(connection._socket.destroyed).toBe(false);
+      expect(connection.readyState).toBe(2);
+      vi.advanceTimersByTime(1);
+    } finally {
+      vi.useRealTimers();
+    }
+    await tcpClosed;
+    expect(connection.readyState).toBe(3);
+    client.tcp.destroy();
   });
 
   it("a client that closes the TCP connection without a close frame ends the session", async () => {
