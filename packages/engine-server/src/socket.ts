@@ -401,24 +401,25 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
     return this;
   }
 
-  private hasWriteListeners(): boolean {
-    return hasListeners(this, "packetCreate") || hasListeners(this, "flush") || hasListeners(this.server, "flush");
-  }
-
   private sendPacket(type: PacketType, data?: WriteData, options?: SendOptions, callback?: SendCallbackFn): void {
     if (this.state === "closing" || this.state === "closed") return;
     const transport = this.transport;
+    // Named loads rather than hasListeners(): this runs once per recipient of every broadcast, and a
+    // keyed load whose key varies is a generic lookup.
+    const own = (this as EmitterState)._events as WriteEvents | undefined;
+    const server = (this.server as EmitterState)._events as WriteEvents | undefined;
     if (
       callback === undefined &&
       this.buffered === null &&
       transport instanceof WebSocketTransport &&
       transport.writesFrames &&
-      !this.hasWriteListeners()
+      (own === undefined || (own.packetCreate === undefined && own.flush === undefined)) &&
+      (server === undefined || server.flush === undefined)
     ) {
       // hot path: one frame straight to the (corked) TCP socket, no packet object, no callback
       transport.writePacket(type, data);
-      if (hasListeners(this, "drain")) this.emit("drain");
-      if (hasListeners(this.server, "drain")) this.server.emit("drain", this);
+      if (own !== undefined && own.drain !== undefined) this.emit("drain");
+      if (server !== undefined && server.drain !== undefined) this.server.emit("drain", this);
       return;
     }
     if (data instanceof PreparedMessage) data = data.data;
@@ -463,6 +464,13 @@ export class Socket implements TransportOwner, HeartbeatMember, DeferredFlush {
 }
 
 inheritEventEmitter(Socket);
+
+/** The listener-table entries the write path checks, on a session and on its server. */
+interface WriteEvents {
+  packetCreate?: unknown;
+  flush?: unknown;
+  drain?: unknown;
+}
 
 /** The open packet's JSON after the sid, for the last options seen (they rarely change). */
 let openTail = "";
