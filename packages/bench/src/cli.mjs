@@ -49,6 +49,7 @@ async function main() {
       `${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)} at start`,
   );
   if (packagePairs.selfCheck) console.log('SELF CHECK: "ours" is the official package; every ratio should be near 1.00');
+  if (packagePairs.baseline) console.log(`BASELINE: the "official" servers and parsers are those built in ${packagePairs.baseline}`);
   for (const suite of suites) {
     if (only && !only.includes(suite.name)) continue;
     const started = Date.now();
