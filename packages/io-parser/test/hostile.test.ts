@@ -116,7 +116,9 @@ describe("hostile input never crashes the decoder", () => {
         fc.jsonValue(),
         binary,
         fc.array(tie("value"), { maxLength: 3 }),
-        fc.dictionary(fc.string(), tie("value"), { maxKeys: 3 }),
+        // No own "__proto__" key: in packets with binaries the encoder drops it, as socket.io-parser's does
+        // (the interop tests compare that case with the official encoder).
+        fc.dictionary(fc.string().filter((key) => key !== "__proto__"), tie("value"), { maxKeys: 3 }),
       ),
     })).value;
     const packet = fc.record({
