@@ -116,9 +116,7 @@ describe("hostile input never crashes the decoder", () => {
         fc.jsonValue(),
         binary,
         fc.array(tie("value"), { maxLength: 3 }),
-        // No own "__proto__" key: in packets with binaries the encoder drops it, as socket.io-parser's does
-        // (the interop tests compare that case with the official encoder).
-        fc.dictionary(fc.string().filter((key) => key !== "__proto__"), tie("value"), { maxKeys: 3 }),
+        fc.dictionary(fc.string(), tie("value"), { maxKeys: 3 }),
       ),
     })).value;
     const packet = fc.record({
@@ -137,7 +135,11 @@ describe("hostile input never crashes the decoder", () => {
         const { packets, errors } = feed(decoder, encoded);
         expect(errors).toBe(0);
         expect(packets).toHaveLength(1);
-        const expected = JSON.parse(JSON.stringify(data, (_key, value: unknown) => (value instanceof Uint8Array ? "BIN" : value)));
+        // A packet with binaries loses own "__proto__" keys, as with socket.io-parser's encoder (the
+        // interop tests compare that case with the official one).
+        const expected = JSON.parse(
+          JSON.stringify(data, (key, value: unknown) => (value instanceof Uint8Array ? "BIN" : key === "__proto__" && encoded.length > 1 ? undefined : value)),
+        );
         const actual = JSON.parse(JSON.stringify(packets[0]!.data, (_key, value: unknown) => (value instanceof Uint8Array ? "BIN" : value)));
         expect(actual).toEqual(expected);
         expect(packets[0]!.nsp).toBe(nsp === "/" ? "/" : nsp || "/");
