@@ -180,6 +180,30 @@ describe("websocket messages (protocol 4)", () => {
     expect(types).toEqual(["message:text", "message:\u0001", "pong:"]);
   });
 
+  it("emits drain on the direct write path, and packetCreate and flush when someone listens for them", async () => {
+    server = await startServer();
+    const { ws, socket } = await wsSession(server!);
+    const events: string[] = [];
+    socket.on("drain", () => events.push("drain"));
+    server.engine.on("drain", (s: Socket) => events.push(`server-drain:${s === socket}`));
+    socket.send("direct");
+    expect(await ws.nextText()).toBe("4direct");
+    expect(events).toEqual(["drain", "server-drain:true"]);
+
+    events.length = 0;
+    server.engine.on("flush", (s: Socket, packets: unknown[]) => events.push(`server-flush:${s === socket}:${packets.length}`));
+    socket.send("seen by the server");
+    expect(await ws.nextText()).toBe("4seen by the server");
+    expect(events).toEqual(["server-flush:true:1", "drain", "server-drain:true"]);
+
+    events.length = 0;
+    socket.on("packetCreate", (packet: { type: string; data?: unknown }) => events.push(`packetCreate:${String(packet.data)}`));
+    socket.on("flush", (packets: unknown[]) => events.push(`flush:${packets.length}`));
+    socket.send("seen by the socket");
+    expect(await ws.nextText()).toBe("4seen by the socket");
+    expect(events).toEqual(["packetCreate:seen by the socket", "flush:1", "server-flush:true:1", "drain", "server-drain:true"]);
+  });
+
   it("builds correct frames for 125, 126, 65535 and 65536+ byte payloads", async () => {
     server = await startServer();
     const { ws, socket } = await wsSession(server!);
