@@ -194,7 +194,6 @@ export class Server extends EventEmitter {
   static readonly errorMessages = errorMessages;
 
   readonly opts: ResolvedServerOptions;
-  /** Open sessions by id (no prototype: ids like `__proto__` are plain keys). */
   /** The open sessions by id (the server's own lookups use this Map; see `clients`). */
   private readonly sessions = new Map<string, Socket>();
   /** The open sessions by id, as engine.io's plain object: a live view of the server's Map. */

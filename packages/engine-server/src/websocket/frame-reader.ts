@@ -1,14 +1,6 @@
 import { constants, isUtf8 } from "node:buffer";
 import { OPCODE_BINARY, OPCODE_CLOSE, OPCODE_CONTINUATION, OPCODE_PING, OPCODE_PONG, OPCODE_TEXT } from "./frame-writer";
 
-/**
- * Incremental reader of client-to-server WebSocket frames (RFC 6455 section 5), for any chunking of
- * the TCP stream. A frame wholly inside one chunk is handed on as a view of that chunk (no copy); only
- * a header split across chunks, a payload split across chunks or a fragmented message is buffered, and
- * never more than `maxPayload` plus one header.
- */
-
-
 /** Close codes sent on failures (RFC 6455 section 7.4.1). */
 export const CLOSE_PROTOCOL_ERROR = 1002;
 export const CLOSE_INVALID_PAYLOAD = 1007;
@@ -46,6 +38,12 @@ function unmask(data: Buffer, key: number): void {
   for (; i < length; i++) data[i]! ^= (key >>> (24 - 8 * (i & 3))) & 0xff;
 }
 
+/**
+ * Incremental reader of client-to-server WebSocket frames (RFC 6455 section 5), for any chunking of
+ * the TCP stream. A frame wholly inside one chunk is handed on as a view of that chunk (no copy); only
+ * a header split across chunks, a payload split across chunks or a fragmented message is buffered, and
+ * never more than `maxPayload` plus one header.
+ */
 export abstract class FrameReader {
   /** Largest message (all its fragments together); larger ones fail with 1009. */
   readonly maxPayload: number;
